@@ -1,0 +1,93 @@
+package kquant.keras;
+
+import io.jhdf.api.Attribute;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
+import io.jhdf.api.Node;
+import java.lang.reflect.Array;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import kquant.KquantException;
+
+/** Small helpers over jhdf for the shapes Keras files take. */
+final class Hdf5 {
+
+    private Hdf5() {
+        throw new AssertionError("No instances of Hdf5");
+    }
+
+    /** A string attribute, whether stored as a variable-length string, fixed-length bytes or a 1-element array; null if absent. */
+    static String stringAttribute(Node node, String name) {
+        List<String> values = stringsAttribute(node, name);
+        if (values == null) {
+            return null;
+        }
+        return values.isEmpty() ? "" : values.get(0);
+    }
+
+    /**
+     * A string-array attribute such as {@code layer_names} or {@code weight_names}. Keras 1 and 2.1
+     * store them as fixed-length NUL-padded strings, later versions as variable-length strings;
+     * an empty list is stored as an empty float array. Returns null if absent.
+     */
+    static List<String> stringsAttribute(Node node, String name) {
+        Attribute a = node.getAttributes().get(name);
+        if (a == null) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        if (a.isEmpty()) {
+            return out;
+        }
+        Object data = a.getData();
+        if (data instanceof String s) {
+            out.add(clean(s));
+        } else if (data instanceof byte[] bytes) {
+            out.add(clean(new String(bytes, StandardCharsets.UTF_8)));
+        } else if (data != null && data.getClass().isArray()) {
+            for (int i = 0; i < Array.getLength(data); i++) {
+                Object e = Array.get(data, i);
+                if (e instanceof String s) {
+                    out.add(clean(s));
+                } else if (e instanceof byte[] bytes) {
+                    out.add(clean(new String(bytes, StandardCharsets.UTF_8)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String clean(String s) {
+        int end = s.length();
+        while (end > 0 && s.charAt(end - 1) == '\0') {
+            end--;
+        }
+        return s.substring(0, end);
+    }
+
+    static Node child(Group group, String path) {
+        try {
+            return group.getByPath(path);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A float dataset as float32 values in row-major order, with its shape. */
+    static float[] floats(Dataset ds, String file) {
+        Object flat = ds.getDataFlat();
+        if (flat instanceof float[] f) {
+            return f;
+        }
+        if (flat instanceof double[] d) {
+            float[] f = new float[d.length];
+            for (int i = 0; i < d.length; i++) {
+                f[i] = (float) d[i];
+            }
+            return f;
+        }
+        throw KquantException.of("%s: dataset %s holds %s, expected float32 weights",
+                file, ds.getPath(), ds.getJavaType().getSimpleName());
+    }
+}
