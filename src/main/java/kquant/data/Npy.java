@@ -1,0 +1,205 @@
+package kquant.data;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import kquant.KquantException;
+
+/**
+ * The NumPy {@code .npy} format, versions 1 to 3: a magic string, a Python-literal header
+ * ({@code descr}, {@code fortran_order}, {@code shape}) and the raw array.
+ *
+ * <p>Reads float16/32/64, signed and unsigned integers of 1 to 8 bytes and booleans, in either
+ * byte order and in C or Fortran order. Writes little-endian C-order arrays.
+ */
+public final class Npy {
+
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([<>|=])([a-z])(\\d+)'");
+    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+    private Npy() {
+        throw new AssertionError("No instances of Npy");
+    }
+
+    /** What an {@code .npy} header says. */
+    public record Header(char kind, int itemSize, ByteOrder order, boolean fortranOrder, long[] shape, long dataOffset) {
+
+        public long elements() {
+            long n = 1;
+            for (long d : shape) {
+                n *= d;
+            }
+            return n;
+        }
+
+        public String dtype() {
+            return (order == ByteOrder.BIG_ENDIAN ? ">" : "<") + kind + itemSize;
+        }
+    }
+
+    /** Reads the header of an {@code .npy} file. */
+    public static Header header(FileChannel ch, String name) throws IOException {
+        ByteBuffer pre = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        ch.read(pre, 0);
+        pre.flip();
+        if (pre.remaining() < 10) {
+            throw KquantException.of("%s: not an .npy file (too short)", name);
+        }
+        for (byte b : MAGIC) {
+            if (pre.get() != b) {
+                throw KquantException.of("%s: not an .npy file (no \\x93NUMPY magic)", name);
+            }
+        }
+        int major = pre.get() & 0xff;
+        pre.get();
+        long headerLength;
+        long start;
+        if (major == 1) {
+            headerLength = pre.getShort() & 0xffff;
+            start = 10;
+        } else if (major == 2 || major == 3) {
+            if (pre.remaining() < 4) {
+                throw KquantException.of("%s: truncated .npy header", name);
+            }
+            headerLength = pre.getInt() & 0xffffffffL;
+            start = 12;
+        } else {
+            throw KquantException.of("%s: .npy format version %d is not supported", name, major);
+        }
+        if (headerLength > 1 << 20) {
+            throw KquantException.of("%s: .npy header of %d bytes is not plausible", name, headerLength);
+        }
+        ByteBuffer h = ByteBuffer.allocate((int) headerLength);
+        ch.read(h, start);
+        String dict = new String(h.array(), 0, h.position(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        Matcher d = DESCR.matcher(dict);
+        Matcher f = FORTRAN.matcher(dict);
+        Matcher s = SHAPE.matcher(dict);
+        if (!d.find() || !f.find() || !s.find()) {
+            throw KquantException.of("%s: cannot read the .npy header: %s", name, dict.trim());
+        }
+        char kind = d.group(2).charAt(0);
+        int size = Integer.parseInt(d.group(3));
+        boolean ok = (kind == 'f' && (size == 2 || size == 4 || size == 8))
+                || ((kind == 'i' || kind == 'u') && (size == 1 || size == 2 || size == 4 || size == 8))
+                || (kind == 'b' && size == 1);
+        if (!ok) {
+            throw KquantException.of("%s: dtype %s is not supported (float, int, uint or bool)", name, d.group(1) + kind + size);
+        }
+        ByteOrder order = d.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+        String[] parts = s.group(1).split(",");
+        long[] shape = java.util.Arrays.stream(parts).map(String::trim).filter(p -> !p.isEmpty()).mapToLong(Long::parseLong).toArray();
+        Header header = new Header(kind, size, order, f.group(1).equals("True"), shape, start + headerLength);
+        long needed = header.dataOffset() + header.elements() * size;
+        if (ch.size() < needed) {
+            throw KquantException.of("%s: truncated: the header promises %d bytes of data but the file holds %d",
+                    name, needed - header.dataOffset(), ch.size() - header.dataOffset());
+        }
+        return header;
+    }
+
+    /** Reads element {@code index} of a buffer holding the array's data, as a float. */
+    static double element(ByteBuffer data, Header h, long index) {
+        int at = (int) (index * h.itemSize());
+        switch (h.kind()) {
+            case 'f':
+                if (h.itemSize() == 2) {
+                    return halfToFloat(data.getShort(at));
+                }
+                return h.itemSize() == 4 ? data.getFloat(at) : data.getDouble(at);
+            case 'b':
+                return data.get(at) != 0 ? 1 : 0;
+            case 'u':
+                switch (h.itemSize()) {
+                    case 1: return data.get(at) & 0xff;
+                    case 2: return data.getShort(at) & 0xffff;
+                    case 4: return data.getInt(at) & 0xffffffffL;
+                    default: return Double.parseDouble(Long.toUnsignedString(data.getLong(at)));
+                }
+            default:
+                switch (h.itemSize()) {
+                    case 1: return data.get(at);
+                    case 2: return data.getShort(at);
+                    case 4: return data.getInt(at);
+                    default: return data.getLong(at);
+                }
+        }
+    }
+
+    /** IEEE 754 half precision to float (Java 17 has no {@code Float.float16ToFloat}). */
+    static float halfToFloat(short bits) {
+        int sign = (bits & 0x8000) << 16;
+        int exp = (bits >> 10) & 0x1f;
+        int mant = bits & 0x3ff;
+        if (exp == 0) {
+            return (sign != 0 ? -1 : 1) * mant * 0x1p-24f;
+        }
+        if (exp == 31) {
+            return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+        }
+        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+    }
+
+    /** Element types {@link #write} can produce. */
+    public enum Dtype {
+        FLOAT32("<f4", 4), FLOAT64("<f8", 8), INT16("<i2", 2), INT8("|i1", 1), INT32("<i4", 4);
+
+        final String descr;
+        final int size;
+
+        Dtype(String descr, int size) {
+            this.descr = descr;
+            this.size = size;
+        }
+    }
+
+    /**
+     * Writes a C-order little-endian array. Values are converted to {@code dtype}; integer
+     * dtypes take values that are already integers (codes), so the conversion is exact.
+     */
+    public static void write(OutputStream out, Dtype dtype, int[] shape, double[] values) throws IOException {
+        StringBuilder dims = new StringBuilder();
+        for (int d : shape) {
+            dims.append(d).append(", ");
+        }
+        String shapeText = shape.length == 1 ? "(" + shape[0] + ",)" : "(" + dims.substring(0, dims.length() - 2) + ")";
+        String dict = String.format(Locale.ROOT, "{'descr': '%s', 'fortran_order': False, 'shape': %s, }", dtype.descr, shapeText);
+        int total = MAGIC.length + 4 + dict.length() + 1;
+        int pad = (64 - total % 64) % 64;
+        String header = dict + " ".repeat(pad) + "\n";
+        ByteBuffer pre = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
+        pre.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
+        out.write(pre.array());
+        out.write(header.getBytes(StandardCharsets.ISO_8859_1));
+        ByteBuffer data = ByteBuffer.allocate(values.length * dtype.size).order(ByteOrder.LITTLE_ENDIAN);
+        for (double v : values) {
+            switch (dtype) {
+                case FLOAT32: data.putFloat((float) v); break;
+                case FLOAT64: data.putDouble(v); break;
+                case INT32: data.putInt((int) v); break;
+                case INT16: data.putShort((short) v); break;
+                default: data.put((byte) v); break;
+            }
+        }
+        out.write(data.array());
+    }
+
+    /** Opens an {@code .npy} file of shape {@code (N, T, F)} or {@code (N, F)} for chunked reading. */
+    public static SequenceSource open(Path path) {
+        return NpySource.open(path);
+    }
+
+    static FileChannel channel(Path path) throws IOException {
+        return FileChannel.open(path, StandardOpenOption.READ);
+    }
+}
