@@ -1,0 +1,90 @@
+package kquant.engine;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every intermediate of one sample, per timestep, in the order the engine produced them.
+ *
+ * <p>Names are {@code input}, then {@code <layer>/<tensor>}: a SimpleRNN records
+ * {@code input_part} (x_t·W), {@code recurrent_part} (h_{t-1}·U), {@code preact}
+ * (x_t·W + b + h_{t-1}·U) and {@code state} (h_t) at each step it processes (for
+ * {@code go_backwards}, step 0 reads the last input); every other layer records its
+ * {@code output}, and Dense also its {@code preact}. Both engines use the same names, so their
+ * traces can be compared tensor by tensor. Values are in real units (the integer engine
+ * dequantizes them).
+ */
+public final class Trace {
+
+    private final Map<String, double[][]> tensors;
+
+    private Trace(Map<String, double[][]> tensors) {
+        this.tensors = Collections.unmodifiableMap(tensors);
+    }
+
+    /** Tensor names in the order they were produced. */
+    public List<String> names() {
+        return new ArrayList<>(tensors.keySet());
+    }
+
+    /** The values of one tensor as {@code [step][unit]}; a copy. */
+    public double[][] get(String name) {
+        double[][] v = tensors.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("no tensor " + name + " in the trace; have " + tensors.keySet());
+        }
+        double[][] copy = new double[v.length][];
+        for (int i = 0; i < v.length; i++) {
+            copy[i] = v[i].clone();
+        }
+        return copy;
+    }
+
+    public boolean has(String name) {
+        return tensors.containsKey(name);
+    }
+
+    /** The model's output, the last tensor recorded. */
+    public double[][] output() {
+        String last = null;
+        for (String n : tensors.keySet()) {
+            last = n;
+        }
+        return get(last);
+    }
+
+    /** Collects tensors as an engine runs. */
+    static final class Recorder {
+        private final Map<String, double[][]> tensors = new LinkedHashMap<>();
+        private final Map<String, List<double[]>> steps = new LinkedHashMap<>();
+
+        /** Records a whole tensor at once. */
+        void put(String name, double[][] values) {
+            double[][] copy = new double[values.length][];
+            for (int i = 0; i < values.length; i++) {
+                copy[i] = values[i].clone();
+            }
+            tensors.put(name, copy);
+        }
+
+        /** Records one timestep of a tensor; steps arrive in order. */
+        void step(String name, double[] values) {
+            steps.computeIfAbsent(name, k -> {
+                tensors.put(k, null);
+                return new ArrayList<>();
+            }).add(values.clone());
+        }
+
+        Trace build() {
+            Map<String, double[][]> out = new LinkedHashMap<>();
+            for (Map.Entry<String, double[][]> e : tensors.entrySet()) {
+                List<double[]> s = steps.get(e.getKey());
+                out.put(e.getKey(), s != null ? s.toArray(new double[0][]) : e.getValue());
+            }
+            return new Trace(out);
+        }
+    }
+}
