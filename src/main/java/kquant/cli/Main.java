@@ -1,0 +1,88 @@
+package kquant.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import kquant.KquantException;
+import kquant.Version;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The root command {@code kquant}: wires the subcommands, the error handling and the exit codes. */
+@Command(name = "kquant",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.VersionProvider.class,
+        description = {
+            "Runs a trained Keras recurrent model in Q15/Q7 integer arithmetic and exports bit-exact C.",
+            "",
+            "Examples (from the repository root):",
+            "  kquant demo                                       calibrate, export, compile and report the bundled demo",
+            "  kquant inspect calibration/demo/model.h5          layers, weights, MACs and the update equations",
+            "  kquant predict calibration/demo/model.h5 --data calibration/demo/test_X.npy --out reports/y.npy",
+            ""},
+        subcommands = {
+            InspectCommand.class,
+            PredictCommand.class,
+            DemoCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success",
+            "1:bad input or failed work; the message names the file, layer or value",
+            "2:usage error",
+            "3:internal error (a bug); rerun with --verbose for the stack trace"})
+public final class Main implements Runnable {
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces of internal errors.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand");
+    }
+
+    /** The command line with kquant's error handling, writing to {@code out} and {@code err}; tests use it too. */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        Main main = new Main();
+        CommandLine cmd = new CommandLine(main);
+        cmd.setOut(out);
+        cmd.setErr(err);
+        cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof KquantException) {
+                commandLine.getErr().println("kquant: " + e.getMessage());
+                commandLine.getErr().flush();
+                return ExitCodes.FAILED;
+            }
+            commandLine.getErr().println("kquant: internal error: " + e);
+            if (main.verbose) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            commandLine.getErr().flush();
+            return ExitCodes.INTERNAL;
+        });
+        return cmd;
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        int code = commandLine(out, err).execute(args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Reads the version Maven stamped into the build. */
+    public static final class VersionProvider implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"kquant " + Version.get()};
+        }
+    }
+}
