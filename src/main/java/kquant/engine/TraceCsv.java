@@ -27,6 +27,34 @@ public final class TraceCsv {
     }
 
     /**
+     * Writes the integer codes of several samples into {@code folder}, one file per tensor,
+     * named {@code <tensor><suffix>.csv}, in the same layout as the values.
+     */
+    public static void writeCodes(Path folder, List<java.util.Map<String, int[][]>> codes, String suffix) throws IOException {
+        for (String tensor : codes.get(0).keySet()) {
+            Path file = folder.resolve(fileName(tensor, suffix));
+            try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8))) {
+                int units = codes.get(0).get(tensor)[0].length;
+                StringBuilder header = new StringBuilder("sample,step");
+                for (int u = 0; u < units; u++) {
+                    header.append(",u").append(u);
+                }
+                w.write(header.append('\n').toString());
+                for (int s = 0; s < codes.size(); s++) {
+                    int[][] v = codes.get(s).get(tensor);
+                    for (int t = 0; t < v.length; t++) {
+                        StringBuilder row = new StringBuilder().append(s).append(',').append(t);
+                        for (int x : v[t]) {
+                            row.append(',').append(x);
+                        }
+                        w.write(row.append('\n').toString());
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Writes the traces of several samples into {@code folder}.
      *
      * @param traces  one trace per sample, in sample order, all with the same tensors
