@@ -1,0 +1,56 @@
+package kquant.calibrate;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import kquant.fixed.Format;
+import kquant.fixed.Formats;
+import kquant.fixed.Scheme;
+
+/**
+ * A calibration: every tensor's format, the range it came from and why, the method and its
+ * parameters, and the model and data it belongs to. Immutable; {@link CalibrationFile} reads and
+ * writes it as versioned JSON.
+ */
+public record Calibration(String tool, ModelRef model, Scheme scheme, Method method, DataSummary data,
+        boolean perUnitWeights, AccumulatorPolicy accumulatorPolicy, double tableErrorLsb, Map<String, Choice> tensors) {
+
+    /** The model a calibration belongs to. */
+    public record ModelRef(String file, String weightsSha256) {
+    }
+
+    /** The method and its parameters (kept sorted, for reproducible files). */
+    public record Method(String name, Map<String, Object> params) {
+        public Method {
+            params = Collections.unmodifiableMap(new TreeMap<>(params));
+        }
+    }
+
+    /**
+     * One tensor's format and where it came from.
+     *
+     * @param observed  the range seen (data for activations, values for weights); null if unknown
+     * @param reason    one line on why this format, for people
+     */
+    public record Choice(String name, boolean weight, Format format, Range observed, String reason) {
+    }
+
+    public Calibration {
+        tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+    }
+
+    public Formats formats() {
+        Map<String, Format> m = new LinkedHashMap<>();
+        tensors.forEach((name, c) -> m.put(name, c.format()));
+        return new Formats(scheme, m, tableErrorLsb);
+    }
+
+    /** A copy with different formats (same provenance), for methods that refine a start point. */
+    public Calibration withFormats(Formats formats, Method newMethod, Map<String, String> reasons) {
+        Map<String, Choice> m = new LinkedHashMap<>();
+        tensors.forEach((name, c) -> m.put(name, new Choice(name, c.weight(), formats.get(name), c.observed(),
+                reasons.getOrDefault(name, c.reason()))));
+        return new Calibration(tool, model, scheme, newMethod, data, perUnitWeights, accumulatorPolicy, tableErrorLsb, m);
+    }
+}
