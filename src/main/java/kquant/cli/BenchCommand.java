@@ -2,14 +2,21 @@ package kquant.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import kquant.data.DataFiles;
 import kquant.data.Sequences;
 import kquant.engine.Batch;
 import kquant.engine.Engine;
+import kquant.engine.FixedEngine;
 import kquant.engine.FloatEngine;
 import kquant.engine.Precision;
+import kquant.calibrate.Calibration;
+import kquant.calibrate.Calibrator;
+import kquant.fixed.QuantizedModel;
+import kquant.fixed.Scheme;
 import kquant.keras.KerasLoader;
 import kquant.model.Model;
 import picocli.CommandLine.Command;
@@ -47,8 +54,16 @@ final class BenchCommand implements Callable<Integer> {
         out.printf("model %s, data %s: %d sequences, %d MACs each; %d cores; java %s%n", model, data, x.count(),
                 m.withTimesteps(x.timesteps()).macs(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
         out.printf("%-10s %18s %18s%n", "engine", "1 thread (seq/s)", "all cores (seq/s)");
+        List<Engine> engines = new ArrayList<>();
         for (Precision p : Precision.values()) {
-            Engine e = new FloatEngine(m.withTimesteps(x.timesteps()), p);
+            engines.add(new FloatEngine(m.withTimesteps(x.timesteps()), p));
+        }
+        for (Scheme s : Scheme.values()) {
+            // formats from max-abs on the bench data itself: the speed does not depend on them
+            Calibration c = Calibrator.calibrate(m, x, Calibrator.Options.defaults(s).withHeadroom(1), null);
+            engines.add(new FixedEngine(new QuantizedModel(m.withTimesteps(x.timesteps()), c.formats())));
+        }
+        for (Engine e : engines) {
             out.printf("%-10s %18.0f %18.0f%n", e.name(), throughput(e, x, false), throughput(e, x, true));
             out.flush();
         }

@@ -2,14 +2,21 @@ package kquant.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import kquant.data.DataFiles;
 import kquant.data.Npy;
 import kquant.data.SequenceSource;
 import kquant.data.Sequences;
 import kquant.engine.Batch;
+import kquant.engine.FixedEngine;
 import kquant.engine.FloatEngine;
 import kquant.engine.Precision;
+import kquant.engine.SideBySide;
+import kquant.fixed.Scheme;
+import kquant.keras.KerasLoader;
 import kquant.model.Model;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,14 +28,21 @@ import picocli.CommandLine.Model.CommandSpec;
         mixinStandardHelpOptions = true,
         description = {
             "Runs the main job on the bundled demo (SimpleRNN(48, selu) + Dense(4) on Seattle weather):",
-            "inspects the model and checks the float engine against the reference outputs.",
+            "checks the float engine against the reference outputs, calibrates q15, q7 and a16w8 on the",
+            "training windows, and measures each integer engine against the float engine on the test windows.",
             "",
             "Example (from the repository root):",
             "  kquant demo"})
 final class DemoCommand implements Callable<Integer> {
 
+    /** The float32 engine must reproduce the bundled reference outputs to this (SOURCES.md). */
+    static final double REFERENCE_TOLERANCE = 1e-5;
+
     @Option(names = "--demo-dir", defaultValue = "calibration/demo", paramLabel = "DIR", description = "The bundled demo. Default: ${DEFAULT-VALUE}.")
     Path demoDir;
+
+    @Option(names = "--calibrations", defaultValue = "calibration", paramLabel = "DIR", description = "Where calibration files go. Default: ${DEFAULT-VALUE}.")
+    Path calibrations;
 
     @Option(names = "--reports", defaultValue = "reports", paramLabel = "DIR", description = "Where outputs go. Default: ${DEFAULT-VALUE}.")
     Path reports;
@@ -42,50 +56,66 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         CommandLine root = spec.commandLine().getParent();
 
-        out.println("== inspect");
-        out.flush();
+        section(out, "inspect", "kquant inspect " + demo.model);
         int code = root.execute("inspect", demo.model.toString());
         if (code != ExitCodes.OK) {
             return code;
         }
 
-        out.println();
-        out.println("== predict (float32) and compare with the bundled reference outputs");
-        out.flush();
-        Path predictions = reports.resolve("demo").resolve("predictions_float32.npy");
-        code = root.execute("predict", demo.model.toString(), "--data", demo.testX.toString(), "--out", predictions.toString());
-        if (code != ExitCodes.OK) {
-            return code;
+        Model model = KerasLoader.load(demo.model);
+        Sequences test = DataFiles.load(demo.testX.toString(), model.inputShape());
+        section(out, "float32 engine against the reference outputs TensorFlow.js computed", null);
+        double maxErr = maxAbsDifference(Batch.run(new FloatEngine(model, Precision.FLOAT32), test, true), demo.referenceY);
+        out.printf(Locale.ROOT, "max abs error %.2e over %d test windows (tolerance %.0e): %s%n", maxErr, test.count(),
+                REFERENCE_TOLERANCE, maxErr <= REFERENCE_TOLERANCE ? "OK" : "MISMATCH");
+        if (maxErr > REFERENCE_TOLERANCE) {
+            return ExitCodes.FAILED;
         }
-        Model model = new ModelArgsOf(demo.model).load();
-        Sequences x = DataFiles.load(demo.testX.toString(), model.inputShape());
-        double[][][] y = Batch.run(new FloatEngine(model, Precision.FLOAT32), x, true);
-        Sequences reference;
-        try (SequenceSource s = Npy.open(demo.referenceY)) {
-            reference = Sequences.load(s);
-        }
-        double maxErr = 0;
-        for (int i = 0; i < x.count(); i++) {
-            for (int j = 0; j < y[i][0].length; j++) {
-                maxErr = Math.max(maxErr, Math.abs(y[i][0][j] - reference.value(i, 0, j)));
+
+        List<String[]> rows = new ArrayList<>();
+        for (Scheme scheme : Scheme.values()) {
+            Path cal = calibrations.resolve("demo-" + scheme.cliName() + ".json");
+            String[] args = {"calibrate", demo.model.toString(), "--data", demo.trainX.toString(), "--scheme", scheme.cliName(),
+                "--headroom", "1", "--out", cal.toString()};
+            section(out, "calibrate " + scheme.cliName(), "kquant " + String.join(" ", args));
+            code = root.execute(args);
+            if (code != ExitCodes.OK) {
+                return code;
             }
+            FixedEngine fixed = Engines.fixedEngine(model, cal, scheme);
+            SideBySide.Result r = SideBySide.compare(new FloatEngine(model, Precision.FLOAT32), fixed, test);
+            rows.add(new String[] {scheme.cliName(), String.format(Locale.ROOT, "%.1f dB", r.output().sqnrDb()),
+                String.format(Locale.ROOT, "%.2e", r.output().maxAbs()), Long.toString(r.saturations().total())});
         }
-        out.printf("float32 engine vs reference_test_Y.npy: max abs error %.2e over %d samples (tolerance 1e-5): %s%n",
-                maxErr, x.count(), maxErr <= 1e-5 ? "OK" : "MISMATCH");
+        section(out, "integer engines against the float32 engine on " + demo.testX, null);
+        out.printf("%-8s %12s %16s %14s%n", "scheme", "output SQNR", "max abs error", "saturations");
+        for (String[] r : rows) {
+            out.printf("%-8s %12s %16s %14s%n", (Object[]) r);
+        }
         out.flush();
-        return maxErr <= 1e-5 ? ExitCodes.OK : ExitCodes.FAILED;
+        return ExitCodes.OK;
     }
 
-    /** A model argument built in code. */
-    private static final class ModelArgsOf {
-        private final Path model;
-
-        ModelArgsOf(Path model) {
-            this.model = model;
+    private static void section(PrintWriter out, String title, String command) {
+        out.println();
+        out.println("== " + title);
+        if (command != null) {
+            out.println("$ " + command);
         }
+        out.flush();
+    }
 
-        Model load() {
-            return kquant.keras.KerasLoader.load(model);
+    private static double maxAbsDifference(double[][][] y, Path reference) {
+        Sequences ref;
+        try (SequenceSource s = Npy.open(reference)) {
+            ref = Sequences.load(s);
         }
+        double max = 0;
+        for (int i = 0; i < y.length; i++) {
+            for (int j = 0; j < y[i][0].length; j++) {
+                max = Math.max(max, Math.abs(y[i][0][j] - ref.value(i, 0, j)));
+            }
+        }
+        return max;
     }
 }

@@ -25,6 +25,8 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
             InspectCommand.class,
             PredictCommand.class,
+            CalibrateCommand.class,
+            CompareCommand.class,
             DemoCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class},

@@ -1,22 +1,23 @@
 package kquant.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import kquant.AtomicFiles;
-import kquant.KquantException;
 import kquant.Numbers;
 import kquant.data.DataFiles;
 import kquant.data.Npy;
 import kquant.data.Sequences;
 import kquant.engine.Batch;
 import kquant.engine.Engine;
+import kquant.engine.FixedEngine;
 import kquant.engine.FloatEngine;
 import kquant.engine.Precision;
 import kquant.engine.Trace;
 import kquant.engine.TraceCsv;
+import kquant.fixed.Storage;
 import kquant.model.Model;
 import kquant.model.Shape;
 import picocli.CommandLine.Command;
@@ -32,9 +33,10 @@ import picocli.CommandLine.Model.CommandSpec;
             "(N, units) for a last-step output, (N, T, units) for a returned sequence.",
             "X is .npy (N, T, F), CSV (one sample per row, T*F values), or file.h5:/dataset.",
             "",
-            "Example:",
+            "Examples:",
+            "  kquant predict calibration/demo/model.h5 --data calibration/demo/test_X.npy --out reports/y.npy",
             "  kquant predict calibration/demo/model.h5 --data calibration/demo/test_X.npy \\",
-            "      --out reports/demo-y.npy --trace reports/demo-trace"})
+            "      --engine q15 --calibration calibration/demo-q15.json --out reports/y-q15.npy --trace reports/trace-q15"})
 final class PredictCommand implements Callable<Integer> {
 
     @Mixin
@@ -47,10 +49,18 @@ final class PredictCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--engine", defaultValue = "float32", paramLabel = "ENGINE",
-            description = "float32 (as Keras computes) or float64. Default: ${DEFAULT-VALUE}.")
+            description = "float32 (as Keras computes), float64, or an integer engine: q15, q7, a16w8. Default: ${DEFAULT-VALUE}.")
     String engineName;
 
-    @Option(names = "--trace", paramLabel = "DIR", description = "Also write every intermediate, per timestep, as CSV files in DIR.")
+    @Option(names = "--calibration", paramLabel = "CAL", description = "The calibration file an integer engine runs with.")
+    Path calibration;
+
+    @Option(names = "--raw", description = "Integer engines: write the output codes (int16/int8) instead of real values.")
+    boolean raw;
+
+    @Option(names = "--trace", paramLabel = "DIR", description = {
+        "Also write every intermediate, per timestep, as CSV files in DIR.",
+        "With an integer engine: both engines' values (<tensor>.float32.csv, <tensor>.q15.csv) and the codes (<tensor>.q15.codes.csv)."})
     Path traceDir;
 
     @Option(names = "--force", description = "Replace an existing, non-empty trace folder.")
@@ -63,32 +73,62 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Model model = modelArgs.load();
         Sequences x = DataFiles.load(data, model.inputShape());
-        Precision precision = precision(engineName);
-        Engine engine = new FloatEngine(model.withTimesteps(x.timesteps()), precision);
-        double[][][] y = Batch.run(engine, x, true);
-        int digits = precision == Precision.FLOAT32 ? Numbers.FLOAT32_DIGITS : Numbers.FLOAT64_DIGITS;
-        if (traceDir != null) {
-            List<Trace> traces = new ArrayList<>(IntStream.range(0, x.count()).parallel()
-                    .mapToObj(i -> engine.trace(x.sample(i))).toList());
-            AtomicFiles.writeFolder(traceDir, force, folder -> TraceCsv.write(folder, traces, digits, ""));
+        Model m = model.withTimesteps(x.timesteps());
+        Engine engine = Engines.create(engineName, m, calibration);
+        FixedEngine fixed = engine instanceof FixedEngine f ? f : null;
+        if (raw && fixed == null) {
+            throw kquant.KquantException.of("--raw needs an integer engine (q15, q7 or a16w8)");
         }
-        Shape outShape = model.withTimesteps(x.timesteps()).outputShape();
+        if (traceDir != null) {
+            writeTraces(engine, fixed, m, x);
+        }
+        double[][][] y;
+        if (fixed != null) {
+            FixedEngine.Result[] results = new FixedEngine.Result[x.count()];
+            IntStream.range(0, x.count()).parallel().forEach(i -> results[i] = fixed.run(x.sample(i), false));
+            y = new double[x.count()][][];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = raw ? toDoubles(results[i].outputCodes()) : results[i].output();
+            }
+        } else {
+            y = Batch.run(engine, x, true);
+        }
+        Shape outShape = m.outputShape();
         int[] shape = outShape.sequence()
                 ? new int[] {x.count(), y[0].length, outShape.features()}
                 : new int[] {x.count(), outShape.features()};
-        Npy.Dtype dtype = precision == Precision.FLOAT32 ? Npy.Dtype.FLOAT32 : Npy.Dtype.FLOAT64;
+        Npy.Dtype dtype = raw ? (fixed.scheme().activations() == Storage.INT16 ? Npy.Dtype.INT16 : Npy.Dtype.INT8)
+                : engineName.equals("float64") ? Npy.Dtype.FLOAT64 : Npy.Dtype.FLOAT32;
         AtomicFiles.write(out, stream -> Npy.write(stream, dtype, shape, Batch.flatten(y)));
-        spec.commandLine().getOut().printf("wrote %s: %d samples, shape %s, engine %s%n", out, x.count(),
-                java.util.Arrays.toString(shape), engine.name());
+        spec.commandLine().getOut().printf("wrote %s: %d samples, shape %s, engine %s%s%n", out, x.count(),
+                Arrays.toString(shape), engine.name(), raw ? ", output codes" : "");
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;
     }
 
-    static Precision precision(String name) {
-        switch (name) {
-            case "float32": return Precision.FLOAT32;
-            case "float64": return Precision.FLOAT64;
-            default: throw KquantException.of("--engine %s: unknown engine; use float32 or float64", name);
+    private void writeTraces(Engine engine, FixedEngine fixed, Model m, Sequences x) {
+        if (fixed == null) {
+            int digits = engineName.equals("float64") ? Numbers.FLOAT64_DIGITS : Numbers.FLOAT32_DIGITS;
+            List<Trace> traces = IntStream.range(0, x.count()).parallel().mapToObj(i -> engine.trace(x.sample(i))).toList();
+            AtomicFiles.writeFolder(traceDir, force, folder -> TraceCsv.write(folder, traces, digits, ""));
+            return;
         }
+        FloatEngine reference = new FloatEngine(m, Precision.FLOAT32);
+        List<Trace> floats = IntStream.range(0, x.count()).parallel().mapToObj(i -> reference.trace(x.sample(i))).toList();
+        List<FixedEngine.Result> ints = IntStream.range(0, x.count()).parallel().mapToObj(i -> fixed.run(x.sample(i), true)).toList();
+        String s = "." + fixed.name();
+        AtomicFiles.writeFolder(traceDir, force, folder -> {
+            TraceCsv.write(folder, floats, Numbers.FLOAT32_DIGITS, ".float32");
+            TraceCsv.write(folder, ints.stream().map(FixedEngine.Result::trace).toList(), Numbers.FLOAT64_DIGITS, s);
+            TraceCsv.writeCodes(folder, ints.stream().map(FixedEngine.Result::codes).toList(), s + ".codes");
+        });
+    }
+
+    private static double[][] toDoubles(int[][] codes) {
+        double[][] d = new double[codes.length][];
+        for (int t = 0; t < codes.length; t++) {
+            d[t] = Arrays.stream(codes[t]).asDoubleStream().toArray();
+        }
+        return d;
     }
 }

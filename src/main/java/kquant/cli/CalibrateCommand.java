@@ -1,0 +1,112 @@
+package kquant.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import kquant.calibrate.AccumulatorPolicy;
+import kquant.calibrate.Calibration;
+import kquant.calibrate.CalibrationFile;
+import kquant.calibrate.Calibrator;
+import kquant.data.DataFiles;
+import kquant.data.SequenceSource;
+import kquant.fixed.AccumulatorWidth;
+import kquant.fixed.ActivationKernel;
+import kquant.fixed.QDense;
+import kquant.fixed.QLayer;
+import kquant.fixed.QSimpleRnn;
+import kquant.fixed.QuantizedModel;
+import kquant.fixed.Scheme;
+import kquant.model.Model;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "calibrate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Picks every tensor's number format from the data and writes a calibration file.",
+            "",
+            "Example:",
+            "  kquant calibrate calibration/demo/model.h5 --data calibration/demo/train_X.npy \\",
+            "      --scheme q15 --headroom 1 --out calibration/demo-q15.json"})
+final class CalibrateCommand implements Callable<Integer> {
+
+    @Mixin
+    ModelArgs modelArgs;
+
+    @Option(names = "--data", required = true, paramLabel = "X", description = "Calibration samples (the training data).")
+    String data;
+
+    @Option(names = "--scheme", defaultValue = "q15", paramLabel = "SCHEME",
+            description = "q15 (int16), q7 (int8), or a16w8 (int8 weights, int16 activations). Default: ${DEFAULT-VALUE}.")
+    String scheme;
+
+    @Option(names = "--method", defaultValue = "maxabs", paramLabel = "METHOD", description = "maxabs. Default: ${DEFAULT-VALUE}.")
+    String method;
+
+    @Option(names = "--headroom", defaultValue = "0", paramLabel = "BITS",
+            description = "Give activations this many bits more range than the data needs. Default: ${DEFAULT-VALUE}.")
+    int headroom;
+
+    @Option(names = "--per-unit", description = "One format per output unit for each weight matrix and bias, instead of one per tensor.")
+    boolean perUnit;
+
+    @Option(names = "--accumulator", defaultValue = "auto", paramLabel = "POLICY",
+            description = "auto: int32 where proved safe, int64 elsewhere; int32: coarsen weights until int32 is proved everywhere. Default: ${DEFAULT-VALUE}.")
+    String accumulator;
+
+    @Option(names = "--table-error", defaultValue = "1.0", paramLabel = "LSB",
+            description = "Largest error an int16 activation table may have, in LSB of its output. Default: ${DEFAULT-VALUE}.")
+    double tableError;
+
+    @Option(names = "--out", required = true, paramLabel = "CAL.json", description = "Where to write the calibration.")
+    Path out;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Model model = modelArgs.load();
+        Calibrator.Options options = new Calibrator.Options(Scheme.parse(scheme), method, headroom, perUnit,
+                AccumulatorPolicy.parse(accumulator), tableError);
+        Calibration c;
+        try (SequenceSource source = DataFiles.open(data, model.inputShape())) {
+            c = Calibrator.calibrate(model, source, options, null);
+        }
+        QuantizedModel q = new QuantizedModel(model.withTimesteps(c.data().timesteps()), c.formats());
+        CalibrationFile.write(out, c, q);
+        print(spec.commandLine().getOut(), c, q);
+        spec.commandLine().getOut().printf("wrote %s%n", out);
+        spec.commandLine().getOut().flush();
+        return ExitCodes.OK;
+    }
+
+    static void print(PrintWriter out, Calibration c, QuantizedModel q) {
+        out.printf("%s calibrated for %s with %s on %s (%d samples)%n", c.model().file(), c.scheme().cliName(),
+                c.method().name() + c.method().params(), c.data().file(), c.data().samples());
+        out.printf("%-28s %-14s %s%n", "tensor", "format", "why");
+        for (Calibration.Choice t : c.tensors().values()) {
+            String f = t.format().isPerUnit() ? "Q" + t.format().min() + "..Q" + t.format().max() : "Q" + t.format().bits();
+            out.printf("%-28s %-14s %s%n", t.name(), f, t.reason());
+        }
+        for (QLayer l : q.layers()) {
+            if (l instanceof QSimpleRnn r) {
+                out.printf("accumulator %s x·W: %s; h·U: %s%n", l.name(), width(r.kernel().width()), width(r.recurrent().width()));
+            } else if (l instanceof QDense d) {
+                out.printf("accumulator %s x·V: %s%n", l.name(), width(d.kernel().width()));
+            }
+        }
+        for (var e : q.activationKernels().entrySet()) {
+            ActivationKernel k = e.getValue();
+            out.printf("activation %s: %s%n", e.getKey(), k.describe());
+        }
+    }
+
+    private static String width(AccumulatorWidth w) {
+        return String.format(Locale.ROOT, "%s (largest possible sum 2^%.1f)", w.cName(), Math.log(Math.max(1, w.bound())) / Math.log(2));
+    }
+}

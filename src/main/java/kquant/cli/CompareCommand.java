@@ -1,0 +1,77 @@
+package kquant.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import kquant.data.DataFiles;
+import kquant.data.Sequences;
+import kquant.engine.FixedEngine;
+import kquant.engine.FloatEngine;
+import kquant.engine.Precision;
+import kquant.engine.SideBySide;
+import kquant.model.Model;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "compare",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the float32 engine and an integer engine side by side on X and prints, per tensor and",
+            "per timestep, the RMS and largest error, the SQNR, and the saturation counts.",
+            "(`kquant report` draws the same in an HTML page.)",
+            "",
+            "Example:",
+            "  kquant compare calibration/demo/model.h5 --data calibration/demo/test_X.npy \\",
+            "      --calibration calibration/demo-q15.json"})
+final class CompareCommand implements Callable<Integer> {
+
+    @Mixin
+    ModelArgs modelArgs;
+
+    @Option(names = "--data", required = true, paramLabel = "X", description = "Samples to compare on (the test data).")
+    String data;
+
+    @Option(names = "--calibration", required = true, paramLabel = "CAL", description = "A calibration file; repeat to compare several.")
+    List<Path> calibrations;
+
+    @Spec
+    CommandSpec spec;
+
+    /** SQNR for people: "exact" without error, "-" without signal either. */
+    static String decibels(double db) {
+        if (Double.isNaN(db)) {
+            return "-";
+        }
+        return Double.isInfinite(db) ? "exact" : String.format(Locale.ROOT, "%.1f", db);
+    }
+
+    @Override
+    public Integer call() {
+        Model model = modelArgs.load();
+        Sequences x = DataFiles.load(data, model.inputShape());
+        Model m = model.withTimesteps(x.timesteps());
+        PrintWriter out = spec.commandLine().getOut();
+        for (Path cal : calibrations) {
+            FixedEngine fixed = Engines.fixedEngine(m, cal, null);
+            SideBySide.Result r = SideBySide.compare(new FloatEngine(m, Precision.FLOAT32), fixed, x);
+            out.printf(Locale.ROOT, "%s (%s) against float32 on %s, %d samples: output SQNR %.1f dB, max abs error %.3g, %d saturations%n",
+                    cal, fixed.name(), data, x.count(), r.output().sqnrDb(), r.output().maxAbs(), r.saturations().total());
+            out.printf("%-28s %6s %12s %12s %10s %12s%n", "tensor", "step", "rms error", "max error", "SQNR dB", "saturations");
+            for (SideBySide.TensorError e : r.errors().values()) {
+                long[] sats = r.saturations().perStep().getOrDefault(e.tensor(), new long[0]);
+                for (int t = 0; t < e.steps(); t++) {
+                    out.printf(Locale.ROOT, "%-28s %6d %12.4g %12.4g %10s %12s%n", t == 0 ? e.tensor() : "", t, e.rms(t), e.maxAbs(t),
+                            decibels(e.sqnrDb(t)), t < sats.length ? Long.toString(sats[t]) : "-");
+                }
+            }
+            out.println();
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

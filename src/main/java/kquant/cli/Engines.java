@@ -1,0 +1,55 @@
+package kquant.cli;
+
+import java.nio.file.Path;
+import kquant.KquantException;
+import kquant.calibrate.Calibration;
+import kquant.calibrate.CalibrationFile;
+import kquant.engine.Engine;
+import kquant.engine.FixedEngine;
+import kquant.engine.FloatEngine;
+import kquant.engine.Precision;
+import kquant.fixed.QuantizedModel;
+import kquant.fixed.Scheme;
+import kquant.model.Model;
+
+/** Builds the engine a command line names: float32, float64, or an integer scheme with its calibration. */
+final class Engines {
+
+    private Engines() {
+        throw new AssertionError("No instances of Engines");
+    }
+
+    static boolean isFloat(String name) {
+        return name.equals("float32") || name.equals("float64");
+    }
+
+    static FloatEngine floatEngine(String name, Model model) {
+        return new FloatEngine(model, name.equals("float64") ? Precision.FLOAT64 : Precision.FLOAT32);
+    }
+
+    /** The engine called {@code name}; an integer engine needs {@code calibration}. */
+    static Engine create(String name, Model model, Path calibration) {
+        if (isFloat(name)) {
+            return floatEngine(name, model);
+        }
+        Scheme scheme;
+        try {
+            scheme = Scheme.parse(name);
+        } catch (KquantException e) {
+            throw KquantException.of("--engine %s: unknown engine; use float32, float64, q15, q7 or a16w8", name);
+        }
+        if (calibration == null) {
+            throw KquantException.of("--engine %s needs --calibration CAL (made by kquant calibrate)", name);
+        }
+        return fixedEngine(model, calibration, scheme);
+    }
+
+    static FixedEngine fixedEngine(Model model, Path calibration, Scheme expected) {
+        Calibration c = CalibrationFile.read(calibration, model);
+        if (expected != null && c.scheme() != expected) {
+            throw KquantException.of("%s: calibration is for %s, but the engine asked for is %s", calibration,
+                    c.scheme().cliName(), expected.cliName());
+        }
+        return new FixedEngine(new QuantizedModel(model, c.formats()));
+    }
+}
