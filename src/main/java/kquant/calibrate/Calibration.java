@@ -32,8 +32,18 @@ public record Calibration(String tool, ModelRef model, Scheme scheme, Method met
      *
      * @param observed  the range seen (data for activations, values for weights); null if unknown
      * @param reason    one line on why this format, for people
+     * @param details   the statistics behind the choice (mean, std, percentiles, per-step ranges,
+     *                  candidates...), as the file records them; values are numbers, strings,
+     *                  lists and maps
      */
-    public record Choice(String name, boolean weight, Format format, Range observed, String reason) {
+    public record Choice(String name, boolean weight, Format format, Range observed, String reason, Map<String, Object> details) {
+        public Choice {
+            details = details == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(details));
+        }
+
+        public Choice(String name, boolean weight, Format format, Range observed, String reason) {
+            this(name, weight, format, observed, reason, Map.of());
+        }
     }
 
     public Calibration {
@@ -50,7 +60,7 @@ public record Calibration(String tool, ModelRef model, Scheme scheme, Method met
     public Calibration withFormats(Formats formats, Method newMethod, Map<String, String> reasons) {
         Map<String, Choice> m = new LinkedHashMap<>();
         tensors.forEach((name, c) -> m.put(name, new Choice(name, c.weight(), formats.get(name), c.observed(),
-                reasons.getOrDefault(name, c.reason()))));
+                reasons.getOrDefault(name, c.reason()), c.details())));
         return new Calibration(tool, model, scheme, newMethod, data, perUnitWeights, accumulatorPolicy, tableErrorLsb, m);
     }
 }

@@ -37,6 +37,9 @@ public final class CalibrationFile {
     public static final int VERSION = 1;
     private static final String MARKER = "kquant_calibration";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads numbers as BigDecimal, so that details read back are written back unchanged. */
+    private static final ObjectMapper DECIMALS = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private CalibrationFile() {
         throw new AssertionError("No instances of CalibrationFile");
@@ -91,6 +94,9 @@ public final class CalibrationFile {
                 o.put("count", t.observed().count());
             }
             n.put("reason", t.reason());
+            if (!t.details().isEmpty()) {
+                n.set("statistics", JSON.valueToTree(t.details()));
+            }
         }
         ArrayNode acc = root.putArray("accumulators");
         ArrayNode tables = root.putArray("activation_tables");
@@ -134,7 +140,7 @@ public final class CalibrationFile {
         if (v instanceof Integer i) {
             node.put(key, i);
         } else if (v instanceof Number num) {
-            node.put(key, Numbers.decimal(num.doubleValue(), Numbers.FLOAT64_DIGITS));
+            node.put(key, Numbers.decimal(num.doubleValue(), 12));
         } else if (v instanceof Boolean b) {
             node.put(key, b);
         } else {
@@ -171,7 +177,7 @@ public final class CalibrationFile {
     public static Calibration read(Path path) {
         JsonNode root;
         try {
-            root = JSON.readTree(Files.readString(path));
+            root = DECIMALS.readTree(Files.readString(path));
         } catch (java.nio.file.NoSuchFileException e) {
             throw KquantException.of("%s: calibration file not found", path);
         } catch (IOException e) {
@@ -222,8 +228,11 @@ public final class CalibrationFile {
                     JsonNode o = t.get("observed");
                     observed = new Range(o.get("min").asDouble(), o.get("max").asDouble(), o.path("count").asLong(1));
                 }
+                Map<String, Object> details = t.has("statistics")
+                        ? DECIMALS.convertValue(t.get("statistics"), new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { })
+                        : Map.of();
                 tensors.put(name, new Calibration.Choice(name, "weight".equals(t.path("kind").asText()), f, observed,
-                        t.path("reason").asText("")));
+                        t.path("reason").asText(""), details));
             }
             return new Calibration(text(root, "tool"), model, scheme, new Calibration.Method(text(meth, "name"), params),
                     data, root.path("per_unit_weights").asBoolean(false),

@@ -16,7 +16,7 @@ import kquant.data.DataFiles;
 import kquant.data.SequenceSource;
 import kquant.data.Sequences;
 import kquant.engine.FloatEngine;
-import kquant.engine.Trace;
+import kquant.engine.TraceSink;
 
 /**
  * Runs the float engine over a data set in chunks and gathers every activation tensor's
@@ -26,17 +26,28 @@ import kquant.engine.Trace;
  */
 public final class Statistics {
 
-    /** Samples per chunk: large enough to keep every core busy, small enough to bound memory. */
-    public static final int CHUNK = 2048;
-    /** Samples per block within a chunk; blocks merge in order, so no sum depends on the core count. */
-    static final int BLOCK = 64;
+    /** Bytes of samples per block; each block gathers its own statistics, on one core. */
+    static final int BLOCK_BYTES = 1 << 20;
+    /** Blocks per chunk: a chunk (16 MB) is read at once and its blocks run in parallel. */
+    static final int BLOCKS_PER_CHUNK = 16;
+
+    /**
+     * Samples per block: about 1 MB of input, at least one sample. It depends only on the sample
+     * size, never on the core count, and blocks merge in order, so no sum depends on the machine.
+     */
+    static int block(SequenceSource s) {
+        return Math.max(1, BLOCK_BYTES / (4 * s.sampleSize()));
+    }
+
+    /** Samples per chunk, the most that is held in memory at once. */
+    public static int chunk(SequenceSource s) {
+        return block(s) * BLOCKS_PER_CHUNK;
+    }
 
     private final Map<String, TensorStatistics> byTensor;
-    private final DataSummary data;
 
-    private Statistics(Map<String, TensorStatistics> byTensor, DataSummary data) {
+    private Statistics(Map<String, TensorStatistics> byTensor) {
         this.byTensor = byTensor;
-        this.data = data;
     }
 
     public Map<String, TensorStatistics> byTensor() {
@@ -47,44 +58,34 @@ public final class Statistics {
         return byTensor.get(tensor);
     }
 
-    public DataSummary data() {
-        return data;
-    }
-
     /**
      * Gathers statistics of samples {@code [from, to)} of {@code source}.
      *
+     * @param sha       receives the float32 values read (little-endian), for the data hash; may be null
      * @param progress  told how many samples are done after each chunk; may be null
      */
-    public static Statistics gather(FloatEngine engine, SequenceSource source, int from, int to, IntConsumer progress) {
-        MessageDigest sha = sha256();
+    public static Statistics gather(FloatEngine engine, SequenceSource source, int from, int to, MessageDigest sha,
+            IntConsumer progress) {
         Map<String, TensorStatistics> total = new LinkedHashMap<>();
-        for (int start = from; start < to; start += CHUNK) {
-            int n = Math.min(CHUNK, to - start);
+        int block = block(source);
+        int chunkSize = chunk(source);
+        for (int start = from; start < to; start += chunkSize) {
+            int n = Math.min(chunkSize, to - start);
             float[] values = source.read(start, n);
             DataFiles.checkFinite(values, start, source);
-            ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-            b.asFloatBuffer().put(values);
-            sha.update(b);
-            Sequences chunk = new Sequences(source.name(), n, source.timesteps(), source.features(), source.sequence(), values);
-            int parts = (n + BLOCK - 1) / BLOCK;
+            hash(sha, values);
+            Sequences samples = new Sequences(source.name(), n, source.timesteps(), source.features(), source.sequence(), values);
+            int parts = (n + block - 1) / block;
             List<Map<String, TensorStatistics>> partials = new ArrayList<>();
             for (int p = 0; p < parts; p++) {
                 partials.add(new LinkedHashMap<>());
             }
             IntStream.range(0, parts).parallel().forEach(p -> {
                 Map<String, TensorStatistics> mine = partials.get(p);
-                for (int i = p * BLOCK; i < Math.min(n, (p + 1) * BLOCK); i++) {
-                    Trace t = engine.trace(chunk.sample(i));
-                    for (String name : t.names()) {
-                        if (isActivation(name)) {
-                            double[][] v = t.get(name);
-                            TensorStatistics s = mine.computeIfAbsent(name, k -> new TensorStatistics());
-                            for (int step = 0; step < v.length; step++) {
-                                s.add(step, v[step]);
-                            }
-                        }
-                    }
+                Sink sink = new Sink(mine);
+                for (int i = p * block; i < Math.min(n, (p + 1) * block); i++) {
+                    sink.steps.clear();
+                    engine.run(samples.sample(i), sink);
                 }
             });
             for (Map<String, TensorStatistics> partial : partials) {
@@ -94,11 +95,56 @@ public final class Statistics {
                 progress.accept(start + n - from);
             }
         }
-        String file = Path.of(source.name().replaceFirst(":/.*$", "")).getFileName().toString()
-                + (source.name().contains(":/") ? source.name().substring(source.name().indexOf(":/")) : "");
-        DataSummary summary = new DataSummary(file, to - from, source.timesteps(), source.features(),
-                HexFormat.of().formatHex(sha.digest()));
-        return new Statistics(total, summary);
+        return new Statistics(total);
+    }
+
+    /** Feeds each activation of one run to its statistics, counting steps per tensor. */
+    private static final class Sink implements TraceSink {
+        final Map<String, TensorStatistics> stats;
+        final Map<String, Integer> steps = new java.util.HashMap<>();
+
+        Sink(Map<String, TensorStatistics> stats) {
+            this.stats = stats;
+        }
+
+        @Override
+        public void put(String name, double[][] values) {
+            if (isActivation(name)) {
+                TensorStatistics s = stats.computeIfAbsent(name, k -> new TensorStatistics());
+                for (int t = 0; t < values.length; t++) {
+                    s.add(t, values[t]);
+                }
+            }
+        }
+
+        @Override
+        public void step(String name, double[] values) {
+            if (isActivation(name)) {
+                int t = steps.merge(name, 1, Integer::sum) - 1;
+                stats.computeIfAbsent(name, k -> new TensorStatistics()).add(t, values);
+            }
+        }
+    }
+
+    /** Feeds float32 values to a digest, little-endian. */
+    static void hash(MessageDigest sha, float[] values) {
+        if (sha != null) {
+            ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            b.asFloatBuffer().put(values);
+            sha.update(b);
+        }
+    }
+
+    /** The data set's file name as calibration files record it: no folders, and the dataset path for HDF5. */
+    static String fileName(SequenceSource source) {
+        String name = source.name();
+        int ds = name.indexOf(":/");
+        String file = ds >= 0 ? name.substring(0, ds) : name;
+        return Path.of(file).getFileName().toString() + (ds >= 0 ? name.substring(ds) : "");
+    }
+
+    static String hex(MessageDigest sha) {
+        return HexFormat.of().formatHex(sha.digest());
     }
 
     /** Tensors whose format the data decides; the trace's x·W and h·U parts are not stored. */
@@ -106,7 +152,7 @@ public final class Statistics {
         return !name.endsWith("/input_part") && !name.endsWith("/recurrent_part");
     }
 
-    private static MessageDigest sha256() {
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -66,7 +66,12 @@ public final class FloatEngine implements Engine {
         return recorder.build();
     }
 
-    private double[][] forward(double[][] sample, Trace.Recorder trace) {
+    /** Runs one sample and hands every intermediate to {@code sink} as it is produced. */
+    public double[][] run(double[][] sample, TraceSink sink) {
+        return forward(sample, sink);
+    }
+
+    private double[][] forward(double[][] sample, TraceSink trace) {
         double[][] v = new double[sample.length][];
         for (int t = 0; t < sample.length; t++) {
             v[t] = new double[sample[t].length];
@@ -83,7 +88,7 @@ public final class FloatEngine implements Engine {
         return v;
     }
 
-    private double[][] apply(Layer layer, double[][] w, double[][] in, Trace.Recorder trace) {
+    private double[][] apply(Layer layer, double[][] w, double[][] in, TraceSink trace) {
         double[][] out;
         if (layer instanceof SimpleRnn rnn) {
             return simpleRnn(rnn, w, in, trace);
@@ -113,7 +118,7 @@ public final class FloatEngine implements Engine {
     }
 
     /** One SimpleRNN over the whole sequence; see the class comment for the update. */
-    private double[][] simpleRnn(SimpleRnn rnn, double[][] weights, double[][] x, Trace.Recorder trace) {
+    private double[][] simpleRnn(SimpleRnn rnn, double[][] weights, double[][] x, TraceSink trace) {
         int units = rnn.units();
         int steps = x.length;
         double[] w = weights[0];
@@ -148,7 +153,7 @@ public final class FloatEngine implements Engine {
         return sequence != null ? sequence : new double[][] {h.clone()};
     }
 
-    private double[][] dense(Dense dense, double[][] weights, double[][] in, Trace.Recorder trace) {
+    private double[][] dense(Dense dense, double[][] weights, double[][] in, TraceSink trace) {
         int units = dense.units();
         double[] v = weights[0];
         double[] c = weights[2];

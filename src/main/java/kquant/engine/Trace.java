@@ -57,12 +57,13 @@ public final class Trace {
     }
 
     /** Collects tensors as an engine runs. */
-    static final class Recorder {
+    static final class Recorder implements TraceSink {
         private final Map<String, double[][]> tensors = new LinkedHashMap<>();
         private final Map<String, List<double[]>> steps = new LinkedHashMap<>();
 
         /** Records a whole tensor at once. */
-        void put(String name, double[][] values) {
+        @Override
+        public void put(String name, double[][] values) {
             double[][] copy = new double[values.length][];
             for (int i = 0; i < values.length; i++) {
                 copy[i] = values[i].clone();
@@ -71,7 +72,8 @@ public final class Trace {
         }
 
         /** Records one timestep of a tensor; steps arrive in order. */
-        void step(String name, double[] values) {
+        @Override
+        public void step(String name, double[] values) {
             steps.computeIfAbsent(name, k -> {
                 tensors.put(k, null);
                 return new ArrayList<>();
