@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import kquant.data.DataFiles;
+import kquant.data.SequenceSource;
+import kquant.data.SyntheticData;
 import kquant.data.Sequences;
 import kquant.engine.Batch;
 import kquant.engine.Engine;
@@ -43,11 +45,20 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "3", paramLabel = "S", description = "Measuring time per figure. Default: ${DEFAULT-VALUE}.")
     double seconds;
 
+    @Option(names = "--calibration-gb", paramLabel = "GB", description = {
+        "Instead: write GB gigabytes of synthetic data shaped for the model to a temporary file, calibrate on it",
+        "(maxabs, streaming), and print the time and the peak heap. Run under a fixed heap, e.g.",
+        "java -Xmx256m -jar target/kquant.jar bench --calibration-gb 1"})
+    Double calibrationGb;
+
     @Spec
     CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
+        if (calibrationGb != null) {
+            return benchCalibration();
+        }
         Model m = KerasLoader.load(model);
         Sequences x = DataFiles.load(data, m.inputShape());
         PrintWriter out = spec.commandLine().getOut();
@@ -68,6 +79,76 @@ final class BenchCommand implements Callable<Integer> {
             out.flush();
         }
         return ExitCodes.OK;
+    }
+
+    private int benchCalibration() throws java.io.IOException {
+        Model m = KerasLoader.load(model);
+        int t = m.inputShape().knownLength() ? m.inputShape().timesteps() : 32;
+        int f = m.inputShape().features();
+        int samples = (int) Math.ceil(calibrationGb * (1L << 30) / (4.0 * t * f));
+        PrintWriter out = spec.commandLine().getOut();
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("kquant-bench");
+        java.nio.file.Path file = dir.resolve("synthetic.npy");
+        try {
+            long w0 = System.nanoTime();
+            SyntheticData.writeNpy(file, samples, t, f, 1);
+            out.printf(java.util.Locale.ROOT, "wrote %s: %d samples of (%d, %d), %.2f GB, in %.1f s%n", file, samples, t, f,
+                    java.nio.file.Files.size(file) / 1e9, (System.nanoTime() - w0) / 1e9);
+            out.flush();
+            HeapSampler sampler = HeapSampler.start();
+            long c0 = System.nanoTime();
+            try (SequenceSource source = DataFiles.open(file.toString(), m.inputShape())) {
+                Calibrator.calibrate(m, source, Calibrator.Options.defaults(Scheme.Q15), null);
+            }
+            double seconds = (System.nanoTime() - c0) / 1e9;
+            long peak = sampler.stop();
+            out.printf(java.util.Locale.ROOT, "calibrated (maxabs, q15) in %.1f s: %.0f samples/s, %.1f MB/s; "
+                    + "heap in use at most %.0f MB (sampled every 10 ms) of %.0f MB allowed; %d cores%n",
+                    seconds, samples / seconds, java.nio.file.Files.size(file) / 1e6 / seconds, peak / 1e6,
+                    Runtime.getRuntime().maxMemory() / 1e6, Runtime.getRuntime().availableProcessors());
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+            java.nio.file.Files.deleteIfExists(dir);
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Samples the heap in use from a background thread and keeps the largest value. */
+    private static final class HeapSampler implements Runnable {
+        private volatile boolean running = true;
+        private volatile long peak;
+        private Thread thread;
+
+        static HeapSampler start() {
+            HeapSampler s = new HeapSampler();
+            s.thread = new Thread(s, "heap-sampler");
+            s.thread.setDaemon(true);
+            s.thread.start();
+            return s;
+        }
+
+        @Override
+        public void run() {
+            Runtime r = Runtime.getRuntime();
+            while (running) {
+                peak = Math.max(peak, r.totalMemory() - r.freeMemory());
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        long stop() {
+            running = false;
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return peak;
+        }
     }
 
     /** Median throughput over passes of the whole data set, after a warm-up of a third of the time. */

@@ -8,6 +8,7 @@ import kquant.calibrate.AccumulatorPolicy;
 import kquant.calibrate.Calibration;
 import kquant.calibrate.CalibrationFile;
 import kquant.calibrate.Calibrator;
+import kquant.calibrate.Method;
 import kquant.data.DataFiles;
 import kquant.data.SequenceSource;
 import kquant.fixed.AccumulatorWidth;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "",
             "Example:",
             "  kquant calibrate calibration/demo/model.h5 --data calibration/demo/train_X.npy \\",
-            "      --scheme q15 --headroom 1 --out calibration/demo-q15.json"})
+            "      --scheme q15 --method search --out calibration/demo-q15.json"})
 final class CalibrateCommand implements Callable<Integer> {
 
     @Mixin
@@ -44,8 +45,18 @@ final class CalibrateCommand implements Callable<Integer> {
             description = "q15 (int16), q7 (int8), or a16w8 (int8 weights, int16 activations). Default: ${DEFAULT-VALUE}.")
     String scheme;
 
-    @Option(names = "--method", defaultValue = "maxabs", paramLabel = "METHOD", description = "maxabs. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--method", defaultValue = "maxabs", paramLabel = "METHOD", description = {
+        "maxabs: hold the largest magnitude seen; percentile: hold the --percentile of magnitudes;",
+        "mse: smallest expected rounding + clipping error; search: start from the best of those on",
+        "held-out data and move single tensors' formats while the output error falls. Default: ${DEFAULT-VALUE}."})
     String method;
+
+    @Option(names = "--percentile", defaultValue = "99.99", paramLabel = "P", description = "For percentile: the share of magnitudes to hold, in percent. Default: ${DEFAULT-VALUE}.")
+    double percentile;
+
+    @Option(names = "--holdout", defaultValue = "-1", paramLabel = "FRACTION",
+            description = "Hold out the last FRACTION of the samples to measure the output error (search: default 0.2; others: 0).")
+    double holdout;
 
     @Option(names = "--headroom", defaultValue = "0", paramLabel = "BITS",
             description = "Give activations this many bits more range than the data needs. Default: ${DEFAULT-VALUE}.")
@@ -71,11 +82,12 @@ final class CalibrateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Model model = modelArgs.load();
-        Calibrator.Options options = new Calibrator.Options(Scheme.parse(scheme), method, headroom, perUnit,
-                AccumulatorPolicy.parse(accumulator), tableError);
+        Calibrator.Options options = new Calibrator.Options(Scheme.parse(scheme), Method.parse(method), percentile, holdout,
+                headroom, perUnit, AccumulatorPolicy.parse(accumulator), tableError);
         Calibration c;
-        try (SequenceSource source = DataFiles.open(data, model.inputShape())) {
-            c = Calibrator.calibrate(model, source, options, null);
+        try (SequenceSource source = DataFiles.open(data, model.inputShape());
+                Progress progress = Progress.start("calibrating", source.count())) {
+            c = Calibrator.calibrate(model, source, options, progress.consumer());
         }
         QuantizedModel q = new QuantizedModel(model.withTimesteps(c.data().timesteps()), c.formats());
         CalibrationFile.write(out, c, q);

@@ -2,10 +2,11 @@ package kquant.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import kquant.calibrate.Calibration;
+import kquant.calibrate.Calibrator;
+import kquant.calibrate.Method;
 import kquant.data.DataFiles;
 import kquant.data.Npy;
 import kquant.data.SequenceSource;
@@ -15,6 +16,7 @@ import kquant.engine.FixedEngine;
 import kquant.engine.FloatEngine;
 import kquant.engine.Precision;
 import kquant.engine.SideBySide;
+import kquant.fixed.QuantizedModel;
 import kquant.fixed.Scheme;
 import kquant.keras.KerasLoader;
 import kquant.model.Model;
@@ -28,8 +30,8 @@ import picocli.CommandLine.Model.CommandSpec;
         mixinStandardHelpOptions = true,
         description = {
             "Runs the main job on the bundled demo (SimpleRNN(48, selu) + Dense(4) on Seattle weather):",
-            "checks the float engine against the reference outputs, calibrates q15, q7 and a16w8 on the",
-            "training windows, and measures each integer engine against the float engine on the test windows.",
+            "checks the float engine against the reference outputs, compares the calibration methods,",
+            "and calibrates q15, q7 and a16w8 with the best one.",
             "",
             "Example (from the repository root):",
             "  kquant demo"})
@@ -37,6 +39,15 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The float32 engine must reproduce the bundled reference outputs to this (SOURCES.md). */
     static final double REFERENCE_TOLERANCE = 1e-5;
+
+    /**
+     * Activation headroom per scheme. 2015's states go 14% past 2012-2014's largest, so Q15 and
+     * A16W8, which have bits to spare, keep one bit of headroom; Q7 has none to spare, and clipping
+     * the rare large values costs it less than a bit of precision everywhere.
+     */
+    static int headroom(Scheme s) {
+        return s == Scheme.Q7 ? 0 : 1;
+    }
 
     @Option(names = "--demo-dir", defaultValue = "calibration/demo", paramLabel = "DIR", description = "The bundled demo. Default: ${DEFAULT-VALUE}.")
     Path demoDir;
@@ -50,72 +61,90 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    private PrintWriter out;
+    private CommandLine root;
+
     @Override
     public Integer call() throws Exception {
         DemoPaths demo = new DemoPaths(demoDir, reports);
-        PrintWriter out = spec.commandLine().getOut();
-        CommandLine root = spec.commandLine().getParent();
-
-        section(out, "inspect", "kquant inspect " + demo.model);
-        int code = root.execute("inspect", demo.model.toString());
-        if (code != ExitCodes.OK) {
-            return code;
-        }
-
+        out = spec.commandLine().getOut();
+        root = spec.commandLine().getParent();
         Model model = KerasLoader.load(demo.model);
         Sequences test = DataFiles.load(demo.testX.toString(), model.inputShape());
-        section(out, "float32 engine against the reference outputs TensorFlow.js computed", null);
-        double maxErr = maxAbsDifference(Batch.run(new FloatEngine(model, Precision.FLOAT32), test, true), demo.referenceY);
-        out.printf(Locale.ROOT, "max abs error %.2e over %d test windows (tolerance %.0e): %s%n", maxErr, test.count(),
-                REFERENCE_TOLERANCE, maxErr <= REFERENCE_TOLERANCE ? "OK" : "MISMATCH");
-        if (maxErr > REFERENCE_TOLERANCE) {
-            return ExitCodes.FAILED;
-        }
 
-        List<String[]> rows = new ArrayList<>();
-        for (Scheme scheme : Scheme.values()) {
-            Path cal = calibrations.resolve("demo-" + scheme.cliName() + ".json");
-            String[] args = {"calibrate", demo.model.toString(), "--data", demo.trainX.toString(), "--scheme", scheme.cliName(),
-                "--headroom", "1", "--out", cal.toString()};
-            section(out, "calibrate " + scheme.cliName(), "kquant " + String.join(" ", args));
-            code = root.execute(args);
-            if (code != ExitCodes.OK) {
-                return code;
-            }
-            FixedEngine fixed = Engines.fixedEngine(model, cal, scheme);
-            SideBySide.Result r = SideBySide.compare(new FloatEngine(model, Precision.FLOAT32), fixed, test);
-            rows.add(new String[] {scheme.cliName(), String.format(Locale.ROOT, "%.1f dB", r.output().sqnrDb()),
-                String.format(Locale.ROOT, "%.2e", r.output().maxAbs()), Long.toString(r.saturations().total())});
+        section("inspect", "kquant inspect " + demo.model);
+        int code = root.execute("inspect", demo.model.toString());
+        if (code == ExitCodes.OK) {
+            code = checkFloatEngine(model, test, demo);
         }
-        section(out, "integer engines against the float32 engine on " + demo.testX, null);
-        out.printf("%-8s %12s %16s %14s%n", "scheme", "output SQNR", "max abs error", "saturations");
-        for (String[] r : rows) {
-            out.printf("%-8s %12s %16s %14s%n", (Object[]) r);
+        if (code == ExitCodes.OK) {
+            compareMethods(model, test, demo);
+        }
+        for (Scheme scheme : Scheme.values()) {
+            if (code == ExitCodes.OK) {
+                code = calibrate(scheme, demo);
+            }
         }
         out.flush();
-        return ExitCodes.OK;
+        return code;
     }
 
-    private static void section(PrintWriter out, String title, String command) {
+    private int checkFloatEngine(Model model, Sequences test, DemoPaths demo) {
+        section("float32 engine against the reference outputs TensorFlow.js computed", null);
+        double[][][] y = Batch.run(new FloatEngine(model, Precision.FLOAT32), test, true);
+        Sequences ref;
+        try (SequenceSource s = Npy.open(demo.referenceY)) {
+            ref = Sequences.load(s);
+        }
+        double maxErr = 0;
+        for (int i = 0; i < y.length; i++) {
+            for (int j = 0; j < y[i][0].length; j++) {
+                maxErr = Math.max(maxErr, Math.abs(y[i][0][j] - ref.value(i, 0, j)));
+            }
+        }
+        out.printf(Locale.ROOT, "max abs error %.2e over %d test windows (tolerance %.0e): %s%n", maxErr, test.count(),
+                REFERENCE_TOLERANCE, maxErr <= REFERENCE_TOLERANCE ? "OK" : "MISMATCH");
+        return maxErr <= REFERENCE_TOLERANCE ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /** Every method for every scheme, calibrated on 2012-2014 and measured on 2015 against the float engine. */
+    private void compareMethods(Model model, Sequences test, DemoPaths demo) {
+        section("calibration methods: output SQNR on the 2015 test windows (calibrated on 2012-2014)", null);
+        out.printf("%-8s %-9s", "scheme", "headroom");
+        for (Method m : Method.values()) {
+            out.printf(" %12s", m.cliName());
+        }
+        out.println();
+        FloatEngine reference = new FloatEngine(model, Precision.FLOAT32);
+        for (Scheme s : Scheme.values()) {
+            out.printf("%-8s %-9s", s.cliName(), headroom(s) + " bit");
+            for (Method m : Method.values()) {
+                Calibration c;
+                try (SequenceSource train = DataFiles.open(demo.trainX.toString(), model.inputShape())) {
+                    c = Calibrator.calibrate(model, train, Calibrator.Options.defaults(s).withMethod(m).withHeadroom(headroom(s)), null);
+                }
+                SideBySide.Result r = SideBySide.compare(reference, new FixedEngine(new QuantizedModel(model, c.formats())), test);
+                out.printf(Locale.ROOT, " %9.1f dB", r.output().sqnrDb());
+            }
+            out.println();
+            out.flush();
+        }
+    }
+
+    private int calibrate(Scheme scheme, DemoPaths demo) {
+        Path cal = calibrations.resolve("demo-" + scheme.cliName() + ".json");
+        String[] args = {"calibrate", demo.model.toString(), "--data", demo.trainX.toString(), "--scheme", scheme.cliName(),
+            "--method", "search", "--headroom", Integer.toString(headroom(scheme)), "--out", cal.toString()};
+        section("calibrate " + scheme.cliName() + " with the search method", "kquant " + String.join(" ", args));
+        return root.execute(args);
+    }
+
+    private void section(String title, String command) {
         out.println();
         out.println("== " + title);
         if (command != null) {
             out.println("$ " + command);
         }
         out.flush();
-    }
-
-    private static double maxAbsDifference(double[][][] y, Path reference) {
-        Sequences ref;
-        try (SequenceSource s = Npy.open(reference)) {
-            ref = Sequences.load(s);
-        }
-        double max = 0;
-        for (int i = 0; i < y.length; i++) {
-            for (int j = 0; j < y[i][0].length; j++) {
-                max = Math.max(max, Math.abs(y[i][0][j] - ref.value(i, 0, j)));
-            }
-        }
-        return max;
     }
 }

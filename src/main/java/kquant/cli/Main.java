@@ -74,7 +74,13 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        int code = commandLine(out, err).execute(args);
+        int code;
+        try {
+            code = commandLine(out, err).execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("kquant: out of memory; give Java a larger heap, for example java -Xmx2g -jar kquant.jar ...");
+            code = ExitCodes.FAILED;
+        }
         out.flush();
         err.flush();
         System.exit(code);
