@@ -75,6 +75,7 @@ public final class Statistics {
             DataFiles.checkFinite(values, start, source);
             hash(sha, values);
             Sequences samples = new Sequences(source.name(), n, source.timesteps(), source.features(), source.sequence(), values);
+            int first = start;
             int parts = (n + block - 1) / block;
             List<Map<String, TensorStatistics>> partials = new ArrayList<>();
             for (int p = 0; p < parts; p++) {
@@ -85,6 +86,7 @@ public final class Statistics {
                 Sink sink = new Sink(mine);
                 for (int i = p * block; i < Math.min(n, (p + 1) * block); i++) {
                     sink.steps.clear();
+                    sink.sample = first + i;
                     engine.run(samples.sample(i), sink);
                 }
             });
@@ -98,10 +100,15 @@ public final class Statistics {
         return new Statistics(total);
     }
 
-    /** Feeds each activation of one run to its statistics, counting steps per tensor. */
+    /**
+     * Feeds each activation of one run to its statistics, counting steps per tensor, and refuses
+     * values that are not finite: no format holds them, and they mean the float model itself
+     * overflows on this data.
+     */
     private static final class Sink implements TraceSink {
         final Map<String, TensorStatistics> stats;
         final Map<String, Integer> steps = new java.util.HashMap<>();
+        int sample;
 
         Sink(Map<String, TensorStatistics> stats) {
             this.stats = stats;
@@ -112,6 +119,7 @@ public final class Statistics {
             if (isActivation(name)) {
                 TensorStatistics s = stats.computeIfAbsent(name, k -> new TensorStatistics());
                 for (int t = 0; t < values.length; t++) {
+                    checkFinite(name, t, values[t]);
                     s.add(t, values[t]);
                 }
             }
@@ -121,7 +129,17 @@ public final class Statistics {
         public void step(String name, double[] values) {
             if (isActivation(name)) {
                 int t = steps.merge(name, 1, Integer::sum) - 1;
+                checkFinite(name, t, values);
                 stats.computeIfAbsent(name, k -> new TensorStatistics()).add(t, values);
+            }
+        }
+
+        private void checkFinite(String name, int t, double[] values) {
+            for (double v : values) {
+                if (!Double.isFinite(v)) {
+                    throw kquant.KquantException.of("tensor %s is %s at sample %d, step %d: the float32 model overflows on this data",
+                            name, v, sample, t);
+                }
             }
         }
     }

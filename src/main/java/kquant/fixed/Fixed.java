@@ -76,6 +76,9 @@ public final class Fixed {
      * {@code f} with {@code round(maxAbs · 2^f) <= maxCode}. A tensor of zeros gets {@code bits - 1}.
      */
     public static int fracBitsFor(double maxAbs, Storage type) {
+        if (!Double.isFinite(maxAbs)) {
+            throw new IllegalArgumentException("no format holds " + maxAbs);
+        }
         if (!(maxAbs > 0)) {
             return type.bits() - 1;
         }

@@ -109,6 +109,20 @@ class CalibratorTest {
                 Calibrator.Options.defaults(Scheme.Q15).withMethod(Method.SEARCH).withHoldout(0), "search needs held-out data");
     }
 
+    @Test
+    void aModelThatOverflowsFloat32IsNamedNotHung() throws IOException {
+        java.util.Random r = new java.util.Random(1);
+        kquant.fixtures.KerasFixtures.Files2 f = kquant.fixtures.KerasFixtures.write(dir, "exp", kquant.fixtures.KerasFixtures.Layout.LEGACY_K2_13,
+                new int[] {5, 3}, java.util.List.of(kquant.fixtures.FixtureLayer.simpleRnn("rnn", 3, 8, "exponential", true, r)));
+        Model m = KerasLoader.load(f.model());
+        double[] big = new double[4 * 15];
+        java.util.Arrays.fill(big, 30);
+        try (SequenceSource s = Npy.open(npy("big.npy", new int[] {4, 5, 3}, big))) {
+            KquantException e = assertThrows(KquantException.class, () -> Calibrator.calibrate(m, s, Calibrator.Options.defaults(Scheme.Q15), null));
+            assertTrue(e.getMessage().contains("tensor rnn/") && e.getMessage().contains("the float32 model overflows"), e.getMessage());
+        }
+    }
+
     private Path npy(String name, int[] shape, double[] values) throws IOException {
         Path p = dir.resolve(name);
         try (var out = Files.newOutputStream(p)) {
