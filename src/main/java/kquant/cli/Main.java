@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
             PredictCommand.class,
             CalibrateCommand.class,
             CompareCommand.class,
+            ExportCommand.class,
             DemoCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class},

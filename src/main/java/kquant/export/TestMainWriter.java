@@ -1,0 +1,131 @@
+package kquant.export;
+
+import java.util.ArrayList;
+import java.util.List;
+import kquant.fixed.QSimpleRnn;
+
+/**
+ * Writes {@code <prefix>_test.c}: a small host program that reads {@code <prefix>_vectors.bin},
+ * runs every sequence through {@code run()} (and, for streaming models, through
+ * {@code reset/step/output}), and counts every output code, state code and saturation count that
+ * differs from what the Java integer engine computed. With {@code bench N} it instead times N
+ * passes of {@code run()} over all the sequences.
+ */
+final class TestMainWriter {
+
+    private final Plan plan;
+    private final CNames n;
+    private final String banner;
+
+    TestMainWriter(Plan plan, CNames names, String banner) {
+        this.plan = plan;
+        this.n = names;
+        this.banner = banner;
+    }
+
+    String source(int steps) {
+        String p = n.prefix();
+        String a = plan.activationType();
+        List<QSimpleRnn> rnns = new ArrayList<>();
+        for (Plan.Step s : plan.steps) {
+            if (s.layer() instanceof QSimpleRnn r) {
+                rnns.add(r);
+            }
+        }
+        int outRows = plan.output().stepsOut().equals("steps") ? steps : Integer.parseInt(plan.output().stepsOut());
+        int features = plan.q.model().inputShape().features();
+        CText c = new CText();
+        c.line(banner);
+        c.line("#include <stdio.h>").line("#include <stdlib.h>").line("#include <time.h>");
+        c.format("#include \"%s_model.h\"", p).line();
+        c.format("#define STEPS %d", steps).format("#define FEATURES %d", features);
+        c.format("#define OUT_ROWS %d", outRows).format("#define OUT_UNITS %d", plan.outputUnits());
+        c.format("#define CODE_BYTES %d", plan.scheme.activations().bytes()).line();
+        c.format("typedef %s code_t;", a).line();
+        c.line("static unsigned long checked, mismatches;").line();
+        c.line("static int read_u32(FILE *f, uint32_t *v)").line("{").line("    unsigned char b[4];")
+                .line("    if (fread(b, 1, 4, f) != 4) {").line("        return 0;").line("    }")
+                .line("    *v = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;")
+                .line("    return 1;").line("}").line();
+        c.line("/* n little-endian codes, whatever the host's byte order */");
+        c.line("static int read_codes(FILE *f, code_t *v, size_t n)").line("{").line("    size_t i;")
+                .line("    for (i = 0; i < n; i++) {").line("        unsigned char b[2] = {0, 0};")
+                .line("        if (fread(b, 1, CODE_BYTES, f) != CODE_BYTES) {").line("            return 0;").line("        }")
+                .line("        v[i] = (code_t)(CODE_BYTES == 2 ? (int16_t)(uint16_t)(b[0] | b[1] << 8) : (int8_t)b[0]);")
+                .line("    }").line("    return 1;").line("}").line();
+        c.line("static void compare(const char *what, unsigned long seq, const code_t *got, const code_t *want, size_t n)").line("{")
+                .line("    size_t i;").line("    for (i = 0; i < n; i++) {").line("        checked++;").line("        if (got[i] != want[i]) {")
+                .line("            if (mismatches < 10) {")
+                .line("                printf(\"mismatch: sequence %lu, %s[%lu]: C %d, Java %d\\n\", seq, what, (unsigned long)i, (int)got[i], (int)want[i]);")
+                .line("            }").line("            mismatches++;").line("        }").line("    }").line("}").line();
+        c.line("int main(int argc, char **argv)").line("{");
+        c.format("    const char *path = argc > 1 ? argv[1] : \"%s_vectors.bin\";", p);
+        c.line("    long bench = argc > 2 ? strtol(argv[2], NULL, 10) : -1;");
+        c.line("    uint32_t header[7], units, saturations;").line("    unsigned long seq, count;").line("    size_t k, r;");
+        c.format("    static %s_workspace_t ws;", p);
+        if (plan.streamable) {
+            c.format("    static %s_state_t st;", p);
+        }
+        c.line("    code_t *inputs;").line("    code_t output[OUT_ROWS * OUT_UNITS], want[OUT_ROWS * OUT_UNITS];");
+        for (QSimpleRnn r : rnns) {
+            c.format("    static code_t want_%s[%d * %d];", n.layer(r.name()), plan.stepsIn(r), r.units());
+        }
+        c.line("    FILE *f = fopen(path, \"rb\");").line("    char magic[4];");
+        c.line("    if (f == NULL || fread(magic, 1, 4, f) != 4 || magic[0] != 'K' || magic[3] != '1') {")
+                .line("        fprintf(stderr, \"cannot read test vectors %s\\n\", path);").line("        return 2;").line("    }");
+        c.line("    for (k = 0; k < 7; k++) {").line("        if (!read_u32(f, &header[k])) {").line("            return 2;").line("        }").line("    }");
+        c.format("    if (header[1] != STEPS || header[2] != FEATURES || header[3] != OUT_ROWS || header[4] != OUT_UNITS || header[6] != %d) {",
+                rnns.size());
+        c.line("        fprintf(stderr, \"%s: vectors of another shape\\n\", path);").line("        return 2;").line("    }");
+        c.line("    for (r = 0; r < header[6]; r++) {").line("        if (!read_u32(f, &units)) {").line("            return 2;").line("        }").line("    }");
+        c.line("    count = header[0];");
+        c.line("    inputs = (code_t *)malloc(count * STEPS * FEATURES * sizeof(code_t));").line("    if (inputs == NULL) {").line("        return 2;").line("    }");
+        c.line("    for (seq = 0; seq < count; seq++) {");
+        c.line("        code_t *in = inputs + seq * STEPS * FEATURES;");
+        c.line("        if (!read_codes(f, in, STEPS * FEATURES)");
+        for (QSimpleRnn r : rnns) {
+            c.format("            || !read_codes(f, want_%s, %d * %d)", n.layer(r.name()), plan.stepsIn(r), r.units());
+        }
+        c.line("            || !read_codes(f, want, OUT_ROWS * OUT_UNITS) || !read_u32(f, &saturations)) {");
+        c.line("            fprintf(stderr, \"%s: truncated at sequence %lu\\n\", path, seq);").line("            return 2;").line("        }");
+        c.line("        if (bench >= 0) {").line("            continue;").line("        }");
+        c.format("        if (%s_run(in, STEPS, output, &ws) != 0) {", p).line("            mismatches++;").line("        }");
+        c.line("        compare(\"run output\", seq, output, want, OUT_ROWS * OUT_UNITS);");
+        for (QSimpleRnn r : rnns) {
+            String id = n.layer(r.name());
+            c.format("        compare(\"run %s state\", seq, ws.%s, want_%s, %d * %d);", r.name(), id, id, plan.stepsIn(r), r.units());
+        }
+        c.line("        checked++;").line("        if (ws.saturations != saturations) {").line("            mismatches++;").line("        }");
+        if (plan.streamable) {
+            boolean perStep = outRows == steps && !plan.output().stepsOut().equals("1");
+            c.format("        %s_reset(&st);", p);
+            c.line("        for (k = 0; k < STEPS; k++) {");
+            c.format("            %s_step(&st, in + k * FEATURES);", p);
+            for (QSimpleRnn r : rnns) {
+                String id = n.layer(r.name());
+                c.format("            compare(\"step %s state\", seq, st.%s_h, want_%s + k * %d, %d);", r.name(), id, id, r.units(), r.units());
+            }
+            if (perStep) {
+                c.format("            %s_output(&st, output);", p);
+                c.line("            compare(\"step output\", seq, output, want + k * OUT_UNITS, OUT_UNITS);");
+            }
+            c.line("        }");
+            if (!perStep) {
+                c.format("        %s_output(&st, output);", p);
+                c.line("        compare(\"step output\", seq, output, want, OUT_UNITS);");
+            }
+            c.line("        checked++;").line("        if (st.saturations != saturations) {").line("            mismatches++;").line("        }");
+        }
+        c.line("    }").line("    fclose(f);");
+        c.line("    if (bench >= 0) {").line("        long rep;").line("        clock_t start = clock();").line("        double seconds;")
+                .line("        for (rep = 0; rep < bench; rep++) {").line("            for (seq = 0; seq < count; seq++) {");
+        c.format("                %s_run(inputs + seq * STEPS * FEATURES, STEPS, output, &ws);", p);
+        c.line("            }").line("        }").line("        seconds = (double)(clock() - start) / CLOCKS_PER_SEC;");
+        c.line("        printf(\"%lu sequences x %ld passes in %.3f s\\n\", count, bench, seconds);")
+                .line("        free(inputs);").line("        return 0;").line("    }");
+        c.line("    free(inputs);");
+        c.format("    printf(\"%s: %%lu sequences, %%lu values checked, %%lu mismatches\\n\", count, checked, mismatches);", p);
+        c.line("    return mismatches == 0 ? 0 : 1;").line("}");
+        return c.toString();
+    }
+}
