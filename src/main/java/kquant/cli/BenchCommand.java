@@ -51,6 +51,18 @@ final class BenchCommand implements Callable<Integer> {
         "java -Xmx256m -jar target/kquant.jar bench --calibration-gb 1"})
     Double calibrationGb;
 
+    @Option(names = "--c", description = {
+        "Instead: export each --calibration to C, build it with the host compiler at -O2, and print its",
+        "throughput beside the Java integer engine's on the same data (and instructions per inference",
+        "with --callgrind)."})
+    boolean c;
+
+    @Option(names = "--calibration", paramLabel = "CAL", description = "For --c: calibrations to export. Default: calibration/demo-{q15,q7,a16w8}.json.")
+    List<java.nio.file.Path> calibrations;
+
+    @Option(names = "--callgrind", description = "For --c: count instructions per inference with valgrind --tool=callgrind.")
+    boolean callgrind;
+
     @Spec
     CommandSpec spec;
 
@@ -58,6 +70,15 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws java.io.IOException {
         if (calibrationGb != null) {
             return benchCalibration();
+        }
+        if (c) {
+            Model m = KerasLoader.load(model);
+            Sequences x = DataFiles.load(data, m.inputShape());
+            List<java.nio.file.Path> cals = calibrations != null ? calibrations : List.of(
+                    java.nio.file.Path.of("calibration/demo-q15.json"), java.nio.file.Path.of("calibration/demo-q7.json"),
+                    java.nio.file.Path.of("calibration/demo-a16w8.json"));
+            CBench.run(m.withTimesteps(x.timesteps()), x, cals, callgrind, seconds, this, spec.commandLine().getOut());
+            return ExitCodes.OK;
         }
         Model m = KerasLoader.load(model);
         Sequences x = DataFiles.load(data, m.inputShape());

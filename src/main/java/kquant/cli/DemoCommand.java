@@ -16,6 +16,7 @@ import kquant.engine.FixedEngine;
 import kquant.engine.FloatEngine;
 import kquant.engine.Precision;
 import kquant.engine.SideBySide;
+import kquant.export.Toolchain;
 import kquant.fixed.QuantizedModel;
 import kquant.fixed.Scheme;
 import kquant.keras.KerasLoader;
@@ -31,7 +32,9 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
             "Runs the main job on the bundled demo (SimpleRNN(48, selu) + Dense(4) on Seattle weather):",
             "checks the float engine against the reference outputs, compares the calibration methods,",
-            "and calibrates q15, q7 and a16w8 with the best one.",
+            "calibrates q15, q7 and a16w8 with the best one, exports each to C, compiles it with the host",
+            "compiler under -Wall -Wextra -Wpedantic -Wconversion -Werror, and checks it bit for bit against",
+            "the Java integer engine on 10000 sequences.",
             "",
             "Example (from the repository root):",
             "  kquant demo"})
@@ -85,8 +88,37 @@ final class DemoCommand implements Callable<Integer> {
                 code = calibrate(scheme, demo);
             }
         }
+        for (Scheme scheme : Scheme.values()) {
+            if (code == ExitCodes.OK) {
+                code = exportAndCheck(scheme, demo);
+            }
+        }
         out.flush();
         return code;
+    }
+
+    /** Exports one scheme's C with test vectors, compiles it with the host compiler and runs the check. */
+    private int exportAndCheck(Scheme scheme, DemoPaths demo) {
+        Path folder = reports.resolve("demo").resolve("c-" + scheme.cliName());
+        String prefix = "demo_" + scheme.cliName();
+        String[] args = {"export", demo.model.toString(), "--calibration", calibrations.resolve("demo-" + scheme.cliName() + ".json").toString(),
+            "--out", folder.toString(), "--prefix", prefix, "--vectors", demo.testX.toString(), "--force"};
+        section("export " + scheme.cliName() + " to C, compile, and check against the Java integer engine", "kquant " + String.join(" ", args));
+        int code = root.execute(args);
+        if (code != ExitCodes.OK) {
+            return code;
+        }
+        java.util.Optional<Path> cc = Toolchain.hostCompiler();
+        if (cc.isEmpty()) {
+            out.println("no C compiler (gcc, cc or clang) on the PATH: the compile check is skipped");
+            return ExitCodes.OK;
+        }
+        Path exe = Toolchain.buildTest(cc.get(), folder, prefix, java.util.List.of("-O2"));
+        out.printf("$ %s %s -O2 (compiled without a warning)%n", cc.get().getFileName(), String.join(" ", Toolchain.STRICT));
+        Toolchain.Run run = Toolchain.runTest(exe, prefix);
+        out.print(run.output());
+        out.flush();
+        return run.exitCode() == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     private int checkFloatEngine(Model model, Sequences test, DemoPaths demo) {
