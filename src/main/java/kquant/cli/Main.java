@@ -28,6 +28,7 @@ import picocli.CommandLine.ScopeType;
             CalibrateCommand.class,
             CompareCommand.class,
             ExportCommand.class,
+            ReportCommand.class,
             DemoCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class},
@@ -73,6 +74,8 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // the report draws its charts with AWT; no display is needed or wanted
+        System.setProperty("java.awt.headless", "true");
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         int code;

@@ -1,0 +1,99 @@
+package kquant.report;
+
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import kquant.Numbers;
+import kquant.engine.SideBySide;
+
+/** {@code metrics.json}: every number of the report, for scripts and for comparing reports. */
+final class MetricsJson {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private MetricsJson() {
+        throw new AssertionError("No instances of MetricsJson");
+    }
+
+    static String of(Analysis a, Report.Context ctx) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("kquant_report", 1);
+        root.put("tool", ctx.tool());
+        root.put("model", ctx.modelFile());
+        root.put("data", ctx.dataFile());
+        root.put("samples", a.data.count());
+        if (a.targets != null) {
+            metrics(root.putObject("float32_task"), Metrics.of(Metrics.all(a.targets), Metrics.all(a.floatOutputs)));
+        }
+        ArrayNode runs = root.putArray("calibrations");
+        for (Analysis.Run r : a.runs) {
+            ObjectNode n = runs.addObject();
+            n.put("file", r.file().getFileName().toString());
+            n.put("scheme", r.calibration().scheme().cliName());
+            n.put("method", r.calibration().method().name());
+            metrics(n.putObject("output"), Metrics.of(Metrics.all(a.floatOutputs), Metrics.all(r.result().fixedOutputs())));
+            ArrayNode per = n.putArray("per_output");
+            for (int u = 0; u < a.floatOutputs[0][0].length; u++) {
+                metrics(per.addObject().put("unit", u), Metrics.of(Metrics.column(a.floatOutputs, u), Metrics.column(r.result().fixedOutputs(), u)));
+            }
+            if (a.targets != null) {
+                Metrics task = Metrics.of(Metrics.all(a.targets), Metrics.all(r.result().fixedOutputs()));
+                Metrics base = Metrics.of(Metrics.all(a.targets), Metrics.all(a.floatOutputs));
+                ObjectNode t = n.putObject("task");
+                metrics(t, task);
+                t.put("rmse_minus_float32", dec(task.rmse() - base.rmse()));
+            }
+            n.put("saturations", r.result().saturations().total());
+            ArrayNode tensors = n.putArray("tensors");
+            for (SideBySide.TensorError e : r.result().errors().values()) {
+                ObjectNode te = tensors.addObject();
+                te.put("name", e.tensor());
+                te.set("sqnr_db", db(e.sqnrDb()));
+                te.put("rms_error", dec(e.rms()));
+                te.put("max_abs_error", dec(e.maxAbs()));
+                te.put("saturations", r.result().saturations().total(e.tensor()));
+                ArrayNode steps = te.putArray("per_step");
+                long[] sats = r.result().saturations().perStep().getOrDefault(e.tensor(), new long[0]);
+                for (int s = 0; s < e.steps(); s++) {
+                    ObjectNode st = steps.addObject();
+                    st.put("step", s);
+                    st.put("rms_error", dec(e.rms(s)));
+                    st.put("max_abs_error", dec(e.maxAbs(s)));
+                    double lsb = r.lsb(e.tensor());
+                    if (!Double.isNaN(lsb)) {
+                        st.put("rms_error_lsb", dec(e.rms(s) / lsb));
+                    }
+                    st.put("saturations", s < sats.length ? sats[s] : 0);
+                }
+            }
+        }
+        try {
+            DefaultPrettyPrinter pp = new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n"))
+                    .withArrayIndenter(new DefaultIndenter("  ", "\n"));
+            return JSON.writer(pp).writeValueAsString(root) + "\n";
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void metrics(ObjectNode n, Metrics m) {
+        n.set("sqnr_db", db(m.sqnrDb()));
+        n.put("rmse", dec(m.rmse()));
+        n.put("mae", dec(m.mae()));
+        n.put("max_abs_error", dec(m.maxAbs()));
+        n.put("relative_l2", dec(m.relativeL2()));
+        n.put("cosine", dec(m.cosine()));
+    }
+
+    /** A decibel figure: null when infinite (no error at all) or undefined. */
+    private static com.fasterxml.jackson.databind.JsonNode db(double v) {
+        return Double.isFinite(v) ? JSON.getNodeFactory().numberNode(Numbers.decimal(v, 6)) : JSON.getNodeFactory().nullNode();
+    }
+
+    private static java.math.BigDecimal dec(double v) {
+        return Numbers.decimal(Double.isFinite(v) ? v : 0, 9);
+    }
+}
