@@ -32,9 +32,10 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
             "Runs the main job on the bundled demo (SimpleRNN(48, selu) + Dense(4) on Seattle weather):",
             "checks the float engine against the reference outputs, compares the calibration methods,",
-            "calibrates q15, q7 and a16w8 with the best one, exports each to C, compiles it with the host",
-            "compiler under -Wall -Wextra -Wpedantic -Wconversion -Werror, and checks it bit for bit against",
-            "the Java integer engine on 10000 sequences.",
+            "calibrates q15, q7 and a16w8 with the best one, exports each to C (reports/demo-c-<scheme>/),",
+            "compiles it with the host compiler under -Wall -Wextra -Wpedantic -Wconversion -Werror, checks it",
+            "bit for bit against the Java integer engine on 10000 sequences, and writes the error report",
+            "(reports/demo/index.html).",
             "",
             "Example (from the repository root):",
             "  kquant demo"})
@@ -93,13 +94,16 @@ final class DemoCommand implements Callable<Integer> {
                 code = exportAndCheck(scheme, demo);
             }
         }
+        if (code == ExitCodes.OK) {
+            code = report(demo);
+        }
         out.flush();
         return code;
     }
 
     /** Exports one scheme's C with test vectors, compiles it with the host compiler and runs the check. */
     private int exportAndCheck(Scheme scheme, DemoPaths demo) {
-        Path folder = reports.resolve("demo").resolve("c-" + scheme.cliName());
+        Path folder = reports.resolve("demo-c-" + scheme.cliName());
         String prefix = "demo_" + scheme.cliName();
         String[] args = {"export", demo.model.toString(), "--calibration", calibrations.resolve("demo-" + scheme.cliName() + ".json").toString(),
             "--out", folder.toString(), "--prefix", prefix, "--vectors", demo.testX.toString(), "--force"};
@@ -169,6 +173,22 @@ final class DemoCommand implements Callable<Integer> {
             "--method", "search", "--headroom", Integer.toString(headroom(scheme)), "--out", cal.toString()};
         section("calibrate " + scheme.cliName() + " with the search method", "kquant " + String.join(" ", args));
         return root.execute(args);
+    }
+
+    private int report(DemoPaths demo) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("report", demo.model.toString()));
+        for (Scheme scheme : Scheme.values()) {
+            args.add("--calibration");
+            args.add(calibrations.resolve("demo-" + scheme.cliName() + ".json").toString());
+        }
+        args.addAll(java.util.List.of("--data", demo.testX.toString(), "--targets", demo.testY.toString(), "--out",
+                reports.resolve("demo").toString()));
+        section("report: float against q15, q7 and a16w8 on 2015", "kquant " + String.join(" ", args));
+        int code = root.execute(args.toArray(new String[0]));
+        if (code == ExitCodes.OK) {
+            out.printf("open %s in a browser%n", reports.resolve("demo").resolve("index.html"));
+        }
+        return code;
     }
 
     private void section(String title, String command) {
