@@ -108,6 +108,11 @@ public final class Npy {
         return header;
     }
 
+    /** Reads element {@code index} of a buffer holding the array's data, as a double. */
+    public static double elementAt(ByteBuffer data, Header h, long index) {
+        return element(data, h, index);
+    }
+
     /** Reads element {@code index} of a buffer holding the array's data, as a float. */
     static double element(ByteBuffer data, Header h, long index) {
         int at = (int) (index * h.itemSize());

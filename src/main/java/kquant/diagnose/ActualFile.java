@@ -1,0 +1,110 @@
+package kquant.diagnose;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
+import kquant.KquantException;
+import kquant.data.Npy;
+
+/**
+ * A user's own numbers, in double precision: an {@code .npy} array {@code (N, units)} or
+ * {@code (N, T, units)}; a CSV in the trace layout ({@code sample,step,u0,u1,...}, as
+ * {@code kquant predict --trace} and {@code kquant trace} write it); or a plain CSV with one
+ * sample per row.
+ */
+final class ActualFile {
+
+    private ActualFile() {
+        throw new AssertionError("No instances of ActualFile");
+    }
+
+    static Numbers3d load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw KquantException.of("%s: file not found", file);
+        }
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        try {
+            return name.endsWith(".npy") ? npy(file) : csv(file);
+        } catch (IOException e) {
+            throw KquantException.of("%s: cannot read: %s", file, e.getMessage());
+        }
+    }
+
+    private static Numbers3d npy(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file)) {
+            Npy.Header h = Npy.header(ch, file.toString());
+            long[] s = h.shape();
+            if (s.length != 2 && s.length != 3) {
+                throw KquantException.of("%s: array of shape %s; expected (samples, units) or (samples, timesteps, units)",
+                        file, java.util.Arrays.toString(s));
+            }
+            ByteBuffer data = ByteBuffer.allocate((int) (h.elements() * h.itemSize())).order(h.order());
+            ch.read(data, h.dataOffset());
+            int n = (int) s[0];
+            int steps = s.length == 3 ? (int) s[1] : 1;
+            int units = (int) s[s.length - 1];
+            double[][][] v = new double[n][steps][units];
+            for (int i = 0; i < n; i++) {
+                for (int t = 0; t < steps; t++) {
+                    for (int u = 0; u < units; u++) {
+                        long index = h.fortranOrder() ? i + (long) n * (t + (long) steps * u) : ((long) i * steps + t) * units + u;
+                        v[i][t][u] = Npy.elementAt(data, h, index);
+                    }
+                }
+            }
+            return new Numbers3d(v);
+        }
+    }
+
+    private static Numbers3d csv(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        lines.removeIf(String::isBlank);
+        if (lines.isEmpty()) {
+            throw KquantException.of("%s: no rows", file);
+        }
+        boolean trace = lines.get(0).replace(" ", "").startsWith("sample,step");
+        boolean header = trace || !lines.get(0).split(",")[0].trim().matches("[-+0-9.eE]+|nan|inf|-inf");
+        TreeMap<Integer, TreeMap<Integer, double[]>> rows = new TreeMap<>();
+        for (int k = header ? 1 : 0; k < lines.size(); k++) {
+            String[] cells = lines.get(k).split(",", -1);
+            int sample = trace ? integer(cells[0], file, k) : rows.size();
+            int step = trace ? integer(cells[1], file, k) : 0;
+            int first = trace ? 2 : 0;
+            double[] v = new double[cells.length - first];
+            for (int c = first; c < cells.length; c++) {
+                try {
+                    v[c - first] = Double.parseDouble(cells[c].trim().replace("nan", "NaN").replace("inf", "Infinity"));
+                } catch (NumberFormatException e) {
+                    throw KquantException.of("%s: line %d, column %d: '%s' is not a number", file, k + 1, c + 1, cells[c].trim());
+                }
+            }
+            rows.computeIfAbsent(sample, x -> new TreeMap<>()).put(step, v);
+        }
+        int steps = rows.firstEntry().getValue().size();
+        double[][][] out = new double[rows.size()][][];
+        int i = 0;
+        for (var sample : rows.entrySet()) {
+            if (sample.getValue().size() != steps) {
+                throw KquantException.of("%s: sample %d has %d steps, sample %d has %d", file, rows.firstKey(), steps, sample.getKey(),
+                        sample.getValue().size());
+            }
+            out[i++] = new ArrayList<>(sample.getValue().values()).toArray(new double[0][]);
+        }
+        return new Numbers3d(out);
+    }
+
+    private static int integer(String cell, Path file, int line) {
+        try {
+            return Integer.parseInt(cell.trim());
+        } catch (NumberFormatException e) {
+            throw KquantException.of("%s: line %d: '%s' is not a sample or step number", file, line + 1, cell.trim());
+        }
+    }
+}
