@@ -29,6 +29,8 @@ import picocli.CommandLine.ScopeType;
             CompareCommand.class,
             ExportCommand.class,
             ReportCommand.class,
+            TraceCommand.class,
+            DiffCommand.class,
             DemoCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class},

@@ -1,0 +1,81 @@
+package kquant.cli;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import kquant.KquantException;
+import kquant.data.DataFiles;
+import kquant.data.Sequences;
+import kquant.diagnose.Diff;
+import kquant.diagnose.DiffText;
+import kquant.diagnose.Normalization;
+import kquant.model.Model;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "diff",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Compares your own port's numbers with kquant's float32 reference: where they first part",
+            "(sample, timestep, unit, both values) and the error from there on; then replays the known",
+            "hand-port faults (state updated in place, Dense at every step, transposed kernels, bias missing",
+            "or doubled, wrong initial state, wrong SELU, float64, raw inputs, reversed time) and names the one",
+            "that reproduces your numbers. Exit code 0 whether or not they match; 1 on bad input.",
+            "",
+            "Example:",
+            "  kquant diff calibration/demo/model.h5 --data calibration/demo/test_X.npy --actual my_outputs.npy",
+            "  kquant diff calibration/demo/model.h5 --data calibration/demo/test_X.npy --actual my_states.csv \\",
+            "      --what state --normalization calibration/demo/normalization.json"})
+final class DiffCommand implements Callable<Integer> {
+
+    @Mixin
+    ModelArgs modelArgs;
+
+    @Option(names = "--data", required = true, paramLabel = "X", description = "The inputs your numbers came from.")
+    String data;
+
+    @Option(names = "--actual", required = true, paramLabel = "FILE",
+            description = "Your outputs (N, units) or (N, T, units), or states (N, T, units): .npy, or CSV as kquant trace writes it.")
+    Path actual;
+
+    @Option(names = "--what", paramLabel = "WHAT", description = "output or state. Default: whichever the file's shape fits.")
+    String what;
+
+    @Option(names = "--layer", paramLabel = "NAME", description = "For --what state: the SimpleRNN layer. Default: the first.")
+    String layer;
+
+    @Option(names = "--tolerance", defaultValue = "1e-5", paramLabel = "T",
+            description = "Differences up to T count as equal (float32 sums in another order differ by about 1e-6). Default: ${DEFAULT-VALUE}.")
+    double tolerance;
+
+    @Option(names = "--normalization", paramLabel = "JSON", description = "The training standardization (mean and std arrays), to check for raw inputs.")
+    Path normalization;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Model model = modelArgs.load();
+        Sequences x = DataFiles.load(data, model.inputShape());
+        Model m = model.withTimesteps(x.timesteps());
+        var numbers = kquant.diagnose.Loading.actual(actual);
+        Diff.What w = what != null ? parse(what) : kquant.diagnose.Loading.infer(m, x, numbers, actual, layer);
+        kquant.diagnose.Loading.checkShape(m, x, numbers, w, layer, actual);
+        Diff.Result r = Diff.compare(m, x, numbers, w, layer, tolerance, normalization == null ? null : Normalization.read(normalization));
+        spec.commandLine().getOut().print(DiffText.of(r, actual.getFileName().toString(), Path.of(data).getFileName().toString()));
+        spec.commandLine().getOut().flush();
+        return ExitCodes.OK;
+    }
+
+    private static Diff.What parse(String s) {
+        switch (s.toLowerCase(Locale.ROOT)) {
+            case "output": return Diff.What.OUTPUT;
+            case "state": return Diff.What.STATE;
+            default: throw KquantException.of("--what %s: unknown; use output or state", s);
+        }
+    }
+}
