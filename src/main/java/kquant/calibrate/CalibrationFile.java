@@ -1,7 +1,5 @@
 package kquant.calibrate;
 
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -119,13 +117,7 @@ public final class CalibrationFile {
             n.put("codes_per_entry", k.table().length == 0 ? 0 : 1 << k.step());
             n.put("max_error_lsb", Numbers.decimal(k.maxErrorLsb(), 4));
         }
-        try {
-            DefaultPrettyPrinter pp = new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n"))
-                    .withArrayIndenter(new DefaultIndenter("  ", "\n"));
-            return JSON.writer(pp).writeValueAsString(root) + "\n";
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return kquant.JsonText.pretty(root);
     }
 
     private static void accumulator(ArrayNode acc, String layer, String part, kquant.fixed.AccumulatorWidth w) {

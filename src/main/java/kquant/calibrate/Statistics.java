@@ -167,7 +167,7 @@ public final class Statistics {
 
     /** Tensors whose format the data decides; the trace's x·W and h·U parts are not stored. */
     static boolean isActivation(String name) {
-        return !name.endsWith("/input_part") && !name.endsWith("/recurrent_part");
+        return !kquant.engine.Trace.isPartialSum(name);
     }
 
     static MessageDigest sha256() {

@@ -25,6 +25,14 @@ public final class Trace {
         this.tensors = Collections.unmodifiableMap(tensors);
     }
 
+    /**
+     * True for the partial sums {@code <layer>/input_part} and {@code <layer>/recurrent_part}:
+     * stages of a pre-activation, which have no format of their own.
+     */
+    public static boolean isPartialSum(String name) {
+        return name.endsWith("/input_part") || name.endsWith("/recurrent_part");
+    }
+
     /** Tensor names in the order they were produced. */
     public List<String> names() {
         return new ArrayList<>(tensors.keySet());

@@ -26,31 +26,34 @@ public final class TraceCsv {
         return tensor.replace('/', '.') + suffix + ".csv";
     }
 
+    /** The values of one tensor of one sample, row by row, as CSV cells. */
+    private interface Cells {
+        int rows(int sample);
+
+        int units();
+
+        String cell(int sample, int step, int unit);
+    }
+
     /**
      * Writes the integer codes of several samples into {@code folder}, one file per tensor,
      * named {@code <tensor><suffix>.csv}, in the same layout as the values.
      */
     public static void writeCodes(Path folder, List<java.util.Map<String, int[][]>> codes, String suffix) throws IOException {
         for (String tensor : codes.get(0).keySet()) {
-            Path file = folder.resolve(fileName(tensor, suffix));
-            try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8))) {
-                int units = codes.get(0).get(tensor)[0].length;
-                StringBuilder header = new StringBuilder("sample,step");
-                for (int u = 0; u < units; u++) {
-                    header.append(",u").append(u);
+            write(folder.resolve(fileName(tensor, suffix)), codes.size(), new Cells() {
+                public int rows(int s) {
+                    return codes.get(s).get(tensor).length;
                 }
-                w.write(header.append('\n').toString());
-                for (int s = 0; s < codes.size(); s++) {
-                    int[][] v = codes.get(s).get(tensor);
-                    for (int t = 0; t < v.length; t++) {
-                        StringBuilder row = new StringBuilder().append(s).append(',').append(t);
-                        for (int x : v[t]) {
-                            row.append(',').append(x);
-                        }
-                        w.write(row.append('\n').toString());
-                    }
+
+                public int units() {
+                    return codes.get(0).get(tensor)[0].length;
                 }
-            }
+
+                public String cell(int s, int t, int u) {
+                    return Integer.toString(codes.get(s).get(tensor)[t][u]);
+                }
+            });
         }
     }
 
@@ -63,23 +66,37 @@ public final class TraceCsv {
      */
     public static void write(Path folder, List<Trace> traces, int digits, String suffix) throws IOException {
         for (String tensor : traces.get(0).names()) {
-            Path file = folder.resolve(fileName(tensor, suffix));
-            try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8))) {
-                int units = traces.get(0).get(tensor)[0].length;
-                StringBuilder header = new StringBuilder("sample,step");
-                for (int u = 0; u < units; u++) {
-                    header.append(",u").append(u);
+            List<double[][]> values = traces.stream().map(t -> t.get(tensor)).toList();
+            write(folder.resolve(fileName(tensor, suffix)), traces.size(), new Cells() {
+                public int rows(int s) {
+                    return values.get(s).length;
                 }
-                w.write(header.append('\n').toString());
-                for (int s = 0; s < traces.size(); s++) {
-                    double[][] v = traces.get(s).get(tensor);
-                    for (int t = 0; t < v.length; t++) {
-                        StringBuilder row = new StringBuilder().append(s).append(',').append(t);
-                        for (double x : v[t]) {
-                            row.append(',').append(Numbers.format(x, digits));
-                        }
-                        w.write(row.append('\n').toString());
+
+                public int units() {
+                    return values.get(0)[0].length;
+                }
+
+                public String cell(int s, int t, int u) {
+                    return Numbers.format(values.get(s)[t][u], digits);
+                }
+            });
+        }
+    }
+
+    private static void write(Path file, int samples, Cells cells) throws IOException {
+        try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8))) {
+            StringBuilder header = new StringBuilder("sample,step");
+            for (int u = 0; u < cells.units(); u++) {
+                header.append(",u").append(u);
+            }
+            w.write(header.append('\n').toString());
+            for (int s = 0; s < samples; s++) {
+                for (int t = 0; t < cells.rows(s); t++) {
+                    StringBuilder row = new StringBuilder().append(s).append(',').append(t);
+                    for (int u = 0; u < cells.units(); u++) {
+                        row.append(',').append(cells.cell(s, t, u));
                     }
+                    w.write(row.append('\n').toString());
                 }
             }
         }

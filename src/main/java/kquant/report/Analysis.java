@@ -135,7 +135,7 @@ final class Analysis {
     }
 
     private static boolean distributionsWanted(String name) {
-        return !name.endsWith("/input_part") && !name.endsWith("/recurrent_part");
+        return !kquant.engine.Trace.isPartialSum(name);
     }
 
     /** The recurrent states and the output: the tensors whose error over time the report draws. */

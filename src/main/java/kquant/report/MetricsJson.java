@@ -1,11 +1,8 @@
 package kquant.report;
 
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import kquant.Numbers;
 import kquant.engine.SideBySide;
 
@@ -70,13 +67,7 @@ final class MetricsJson {
                 }
             }
         }
-        try {
-            DefaultPrettyPrinter pp = new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n"))
-                    .withArrayIndenter(new DefaultIndenter("  ", "\n"));
-            return JSON.writer(pp).writeValueAsString(root) + "\n";
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return kquant.JsonText.pretty(root);
     }
 
     private static void metrics(ObjectNode n, Metrics m) {

@@ -32,7 +32,7 @@ final class Summary {
         SideBySide.TensorError worst = null;
         for (Analysis.Run r : a.runs) {
             for (SideBySide.TensorError e : r.result().errors().values()) {
-                boolean internal = !e.tensor().endsWith("_part") && !e.tensor().startsWith(outputLayer);
+                boolean internal = !kquant.engine.Trace.isPartialSum(e.tensor()) && !e.tensor().startsWith(outputLayer);
                 if (internal && !Double.isNaN(e.sqnrDb()) && (worst == null || e.sqnrDb() < worst.sqnrDb())) {
                     worst = e;
                     worstRun = r;
