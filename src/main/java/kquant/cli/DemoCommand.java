@@ -70,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DemoPaths demo = new DemoPaths(demoDir, reports);
+        DemoPaths demo = new DemoPaths(demoDir);
         out = spec.commandLine().getOut();
         root = spec.commandLine().getParent();
         Model model = KerasLoader.load(demo.model);

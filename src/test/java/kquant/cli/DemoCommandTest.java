@@ -1,0 +1,35 @@
+package kquant.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import kquant.export.Toolchain;
+import kquant.testing.Cli;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's first command, end to end, writing into a temporary folder. */
+class DemoCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theDemoRunsTheWholeJob() throws IOException {
+        assumeTrue(Toolchain.hostCompiler().isPresent(), "no C compiler on the PATH: skipping the demo");
+        Cli.Result r = Cli.run("demo", "--calibrations", dir.toString(), "--reports", dir.resolve("reports").toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("tolerance 1e-05): OK"), r.out());
+        for (String s : new String[] {"q15", "q7", "a16w8"}) {
+            assertTrue(r.out().contains("demo_" + s + ": 10000 sequences, 4900000 values checked, 0 mismatches"), r.out());
+            assertTrue(Files.isRegularFile(dir.resolve("demo-" + s + ".json")));
+        }
+        assertTrue(Files.isRegularFile(dir.resolve("reports").resolve("demo").resolve("index.html")));
+        // the demo's calibrations are the ones kept in calibration/, byte for byte
+        assertEquals(Files.readString(Path.of("calibration", "demo-q15.json")), Files.readString(dir.resolve("demo-q15.json")));
+    }
+}
