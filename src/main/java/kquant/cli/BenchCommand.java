@@ -28,6 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
+        header = "Measure engine, C and calibration throughput.",
         description = {
             "Measures throughput (sequences per second) of the engines on a model and data set,",
             "on one thread and on all cores: repeated passes over the data after a warm-up, median pass.",

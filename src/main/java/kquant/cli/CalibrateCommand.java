@@ -27,6 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "calibrate",
         mixinStandardHelpOptions = true,
+        header = "Pick every tensor's number format from data; write a calibration file.",
         description = {
             "Picks every tensor's number format from the data and writes a calibration file.",
             "",

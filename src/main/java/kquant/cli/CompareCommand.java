@@ -20,6 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "compare",
         mixinStandardHelpOptions = true,
+        header = "Print float32 against integer error, SQNR and saturations per tensor and timestep.",
         description = {
             "Runs the float32 engine and an integer engine side by side on X and prints, per tensor and",
             "per timestep, the RMS and largest error, the SQNR, and the saturation counts.",

@@ -29,6 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "demo",
         mixinStandardHelpOptions = true,
+        header = "Calibrate, export, compile-check and report the bundled demo.",
         description = {
             "Runs the main job on the bundled demo (SimpleRNN(48, selu) + Dense(4) on Seattle weather):",
             "checks the float engine against the reference outputs, compares the calibration methods,",

@@ -18,6 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "diff",
         mixinStandardHelpOptions = true,
+        header = "Find where your port's numbers part from the reference, and which known bug explains them.",
         description = {
             "Compares your own port's numbers with kquant's float32 reference: where they first part",
             "(sample, timestep, unit, both values) and the error from there on; then replays the known",

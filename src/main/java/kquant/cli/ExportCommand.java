@@ -24,6 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "export",
         mixinStandardHelpOptions = true,
+        header = "Write bit-exact C99: weights, model code, test vectors and a checking main.",
         description = {
             "Writes C99 for the calibrated model into DIR: int16/int8 weight arrays with their formats,",
             "activation tables, per-layer code calling kquant's kernels, and with --vectors, test vectors",

@@ -17,6 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "inspect",
         mixinStandardHelpOptions = true,
+        header = "Show layers, weights, parameter and MAC counts, and the update equations.",
         description = {
             "Shows each layer, its weights and their roles, parameter and multiply-accumulate counts,",
             "the update equations, and the Keras version and backend that saved the file.",

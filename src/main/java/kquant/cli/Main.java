@@ -18,9 +18,9 @@ import picocli.CommandLine.ScopeType;
             "Runs a trained Keras recurrent model in Q15/Q7 integer arithmetic and exports bit-exact C.",
             "",
             "Examples (from the repository root):",
-            "  kquant demo                                       calibrate, export, compile and report the bundled demo",
-            "  kquant inspect calibration/demo/model.h5          layers, weights, MACs and the update equations",
-            "  kquant predict calibration/demo/model.h5 --data calibration/demo/test_X.npy --out reports/y.npy",
+            "  kquant demo                                  calibrate, export, compile-check and report the bundled demo",
+            "  kquant inspect calibration/demo/model.h5     layers, weights, MACs and the update equations",
+            "  kquant calibrate calibration/demo/model.h5 --data calibration/demo/train_X.npy --out calibration/my-q15.json",
             ""},
         subcommands = {
             InspectCommand.class,
@@ -59,6 +59,7 @@ public final class Main implements Runnable {
         CommandLine cmd = new CommandLine(main);
         cmd.setOut(out);
         cmd.setErr(err);
+        cmd.setUsageHelpWidth(120);
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof KquantException) {
                 commandLine.getErr().println("kquant: " + e.getMessage());

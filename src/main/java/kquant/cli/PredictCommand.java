@@ -28,6 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "predict",
         mixinStandardHelpOptions = true,
+        header = "Run an engine (float32, float64, q15, q7, a16w8) on data; write outputs and traces.",
         description = {
             "Runs the model on every sample of X and writes the outputs as .npy:",
             "(N, units) for a last-step output, (N, T, units) for a returned sequence.",

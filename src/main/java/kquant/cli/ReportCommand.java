@@ -22,6 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "report",
         mixinStandardHelpOptions = true,
+        header = "Write the HTML error report: float against integer engines, per timestep and tensor.",
         description = {
             "Writes an HTML report of float against integer engines: error per timestep for every recurrent state",
             "and the output, outputs over the samples, tensor histograms with the formats' ranges, activation",

@@ -21,6 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "trace",
         mixinStandardHelpOptions = true,
+        header = "Print every intermediate of one sequence, to compare with your own port.",
         description = {
             "Prints every intermediate of one sequence, timestep by timestep and layer by layer: the input,",
             "each recurrent layer's input part x·W, recurrent part h·U, bias, pre-activation and new state, and",
