@@ -1,7 +1,6 @@
 package kquant.export;
 
 import kquant.fixed.ActivationKernel;
-import kquant.fixed.Format;
 import kquant.fixed.QActivation;
 import kquant.fixed.QDense;
 import kquant.fixed.QLayer;
@@ -356,10 +355,5 @@ final class ModelWriter {
             sb.append(i == 0 ? "" : ", ").append(v[i]);
         }
         return sb.toString();
-    }
-
-    /** The per-unit formats of a weight, as a comment. */
-    static String describe(Format f) {
-        return f.isPerUnit() ? "Q" + f.min() + "..Q" + f.max() + " per unit" : "Q" + f.bits();
     }
 }

@@ -97,11 +97,11 @@ final class Plan {
 
     /** How many steps a layer processes (its input's steps) in a run of {@code maxTimesteps}. */
     int stepsIn(QLayer layer) {
-        String expr = plan0StepsIn(layer);
+        String expr = stepsExpressionIn(layer);
         return expr.equals("steps") ? maxTimesteps : Integer.parseInt(expr);
     }
 
-    private String plan0StepsIn(QLayer layer) {
+    private String stepsExpressionIn(QLayer layer) {
         String expr = q.model().inputShape().sequence() ? "steps" : "1";
         for (Step s : steps) {
             if (s.layer() == layer) {
@@ -114,12 +114,6 @@ final class Plan {
 
     Step output() {
         return steps.get(steps.size() - 1);
-    }
-
-    /** The output steps of the model for a run of {@code maxTimesteps} steps. */
-    int outputSteps() {
-        String s = output().stepsOut();
-        return s.equals("steps") ? maxTimesteps : Integer.parseInt(s);
     }
 
     int outputUnits() {
