@@ -20,10 +20,7 @@ final class CsvSource implements SequenceSource {
 
     private final Path path;
     private final String name;
-    private final int count;
-    private final int timesteps;
-    private final int features;
-    private final boolean sequence;
+    private final DataShape shape;
     private final boolean hasHeader;
     private BufferedReader reader;
     private int nextRow;
@@ -31,8 +28,6 @@ final class CsvSource implements SequenceSource {
     CsvSource(Path path, boolean sequence, int features) {
         this.path = path;
         this.name = path.toString();
-        this.sequence = sequence;
-        this.features = features;
         int rows = 0;
         int columns = -1;
         boolean header = false;
@@ -65,10 +60,9 @@ final class CsvSource implements SequenceSource {
         if (columns % features != 0) {
             throw KquantException.of("%s: rows have %d values, not a whole number of timesteps of %d features", name, columns, features);
         }
-        this.count = rows;
-        this.timesteps = columns / features;
+        this.shape = new DataShape(rows, columns / features, features, sequence);
         this.hasHeader = header;
-        if (!sequence && timesteps != 1) {
+        if (!sequence && shape.timesteps() != 1) {
             throw KquantException.of("%s: rows have %d values but the model takes vectors of %d features", name, columns, features);
         }
     }
@@ -139,23 +133,8 @@ final class CsvSource implements SequenceSource {
     }
 
     @Override
-    public int count() {
-        return count;
-    }
-
-    @Override
-    public int timesteps() {
-        return timesteps;
-    }
-
-    @Override
-    public int features() {
-        return features;
-    }
-
-    @Override
-    public boolean sequence() {
-        return sequence;
+    public DataShape shape() {
+        return shape;
     }
 
     @Override

@@ -16,6 +16,7 @@ final class Hdf5Source implements SequenceSource {
     private final HdfFile file;
     private final Dataset dataset;
     private final int[] dims;
+    private final DataShape shape;
 
     Hdf5Source(Path path, String datasetPath) {
         this.name = path + ":" + datasetPath;
@@ -40,10 +41,11 @@ final class Hdf5Source implements SequenceSource {
         }
         this.dataset = ds;
         this.dims = ds.getDimensions();
-        if (dims.length != 2 && dims.length != 3) {
+        try {
+            this.shape = DataShape.ofArray(name, Arrays.stream(dims).asLongStream().toArray());
+        } catch (KquantException e) {
             file.close();
-            throw KquantException.of("%s: dataset of shape %s; expected (samples, timesteps, features) or (samples, features)",
-                    name, Arrays.toString(dims));
+            throw e;
         }
     }
 
@@ -85,23 +87,8 @@ final class Hdf5Source implements SequenceSource {
     }
 
     @Override
-    public int count() {
-        return dims[0];
-    }
-
-    @Override
-    public int timesteps() {
-        return dims.length == 3 ? dims[1] : 1;
-    }
-
-    @Override
-    public int features() {
-        return dims[dims.length - 1];
-    }
-
-    @Override
-    public boolean sequence() {
-        return dims.length == 3;
+    public DataShape shape() {
+        return shape;
     }
 
     @Override

@@ -16,26 +16,14 @@ final class NpySource implements SequenceSource {
     private final String name;
     private final FileChannel channel;
     private final Npy.Header header;
-    private final int count;
-    private final int timesteps;
-    private final int features;
+    private final DataShape shape;
     private final ByteBuffer fortranData;
 
     private NpySource(String name, FileChannel channel, Npy.Header header) throws IOException {
         this.name = name;
         this.channel = channel;
         this.header = header;
-        long[] s = header.shape();
-        if (s.length != 2 && s.length != 3) {
-            throw KquantException.of("%s: array of shape %s; expected (samples, timesteps, features) or (samples, features)",
-                    name, java.util.Arrays.toString(s));
-        }
-        if (s[0] > Integer.MAX_VALUE || s[s.length - 1] * (s.length == 3 ? s[1] : 1) > Integer.MAX_VALUE) {
-            throw KquantException.of("%s: array of shape %s is too large", name, java.util.Arrays.toString(s));
-        }
-        this.count = (int) s[0];
-        this.timesteps = s.length == 3 ? (int) s[1] : 1;
-        this.features = (int) s[s.length - 1];
+        this.shape = DataShape.ofArray(name, header.shape());
         if (header.fortranOrder()) {
             long bytes = header.elements() * header.itemSize();
             if (bytes > Integer.MAX_VALUE) {
@@ -64,9 +52,12 @@ final class NpySource implements SequenceSource {
 
     @Override
     public float[] read(int start, int n) {
-        int size = sampleSize();
+        int size = shape.sampleSize();
         float[] out = new float[n * size];
         if (fortranData != null) {
+            int count = shape.count();
+            int timesteps = shape.timesteps();
+            int features = shape.features();
             // element (i, t, f) of a Fortran-order array sits at i + N * (t + T * f)
             for (int i = 0; i < n; i++) {
                 for (int t = 0; t < timesteps; t++) {
@@ -102,23 +93,8 @@ final class NpySource implements SequenceSource {
     }
 
     @Override
-    public int count() {
-        return count;
-    }
-
-    @Override
-    public int timesteps() {
-        return timesteps;
-    }
-
-    @Override
-    public int features() {
-        return features;
-    }
-
-    @Override
-    public boolean sequence() {
-        return header.shape().length == 3;
+    public DataShape shape() {
+        return shape;
     }
 
     @Override

@@ -12,13 +12,23 @@ public interface SequenceSource extends AutoCloseable {
     /** The file (and dataset path) as the user named it, for messages. */
     String name();
 
-    int count();
+    DataShape shape();
 
-    int timesteps();
+    default int count() {
+        return shape().count();
+    }
 
-    int features();
+    default int timesteps() {
+        return shape().timesteps();
+    }
 
-    boolean sequence();
+    default int features() {
+        return shape().features();
+    }
+
+    default boolean sequence() {
+        return shape().sequence();
+    }
 
     /**
      * Reads samples {@code [start, start + n)}.
@@ -28,7 +38,7 @@ public interface SequenceSource extends AutoCloseable {
     float[] read(int start, int n);
 
     default int sampleSize() {
-        return timesteps() * features();
+        return shape().sampleSize();
     }
 
     @Override

@@ -10,10 +10,7 @@ import java.util.Arrays;
 public final class Sequences implements SequenceSource {
 
     private final String name;
-    private final int count;
-    private final int timesteps;
-    private final int features;
-    private final boolean sequence;
+    private final DataShape shape;
     private final float[] values;
 
     public Sequences(String name, int count, int timesteps, int features, boolean sequence, float[] values) {
@@ -22,10 +19,7 @@ public final class Sequences implements SequenceSource {
                     + ") does not hold " + values.length + " values");
         }
         this.name = name;
-        this.count = count;
-        this.timesteps = timesteps;
-        this.features = features;
-        this.sequence = sequence;
+        this.shape = new DataShape(count, timesteps, features, sequence);
         this.values = values.clone();
     }
 
@@ -40,7 +34,7 @@ public final class Sequences implements SequenceSource {
 
     /** Samples {@code [from, to)} of this data set. */
     public Sequences slice(int from, int to) {
-        return new Sequences(name, to - from, timesteps, features, sequence,
+        return new Sequences(name, to - from, shape.timesteps(), shape.features(), shape.sequence(),
                 Arrays.copyOfRange(values, from * sampleSize(), to * sampleSize()));
     }
 
@@ -50,23 +44,8 @@ public final class Sequences implements SequenceSource {
     }
 
     @Override
-    public int count() {
-        return count;
-    }
-
-    @Override
-    public int timesteps() {
-        return timesteps;
-    }
-
-    @Override
-    public int features() {
-        return features;
-    }
-
-    @Override
-    public boolean sequence() {
-        return sequence;
+    public DataShape shape() {
+        return shape;
     }
 
     @Override
@@ -76,6 +55,8 @@ public final class Sequences implements SequenceSource {
 
     /** Sample {@code i} as {@code [timestep][feature]}. */
     public double[][] sample(int i) {
+        int timesteps = shape.timesteps();
+        int features = shape.features();
         double[][] out = new double[timesteps][features];
         int base = i * sampleSize();
         for (int t = 0; t < timesteps; t++) {
@@ -87,6 +68,6 @@ public final class Sequences implements SequenceSource {
     }
 
     public float value(int sample, int t, int f) {
-        return values[sample * sampleSize() + t * features + f];
+        return values[sample * sampleSize() + t * shape.features() + f];
     }
 }
