@@ -21,6 +21,22 @@
  * once, so each input is loaded once for eight products. ACC is the accumulator type the export
  * proved sufficient (int32 or int64); the sum is exact either way and is stored as int64.
  */
+
+/* One input times eight weight rows, added to eight accumulators: the body of the main loop
+ * and of the tail loop in KQ_DEFINE_MATVEC, which must stay identical. */
+#define KQ_MAC8_(ACC, i)                                                                       \
+    {                                                                                          \
+        int32_t xi = x[i];                                                                     \
+        a0 += (ACC)(xi * w0[i]);                                                               \
+        a1 += (ACC)(xi * w1[i]);                                                               \
+        a2 += (ACC)(xi * w2[i]);                                                               \
+        a3 += (ACC)(xi * w3[i]);                                                               \
+        a4 += (ACC)(xi * w4[i]);                                                               \
+        a5 += (ACC)(xi * w5[i]);                                                               \
+        a6 += (ACC)(xi * w6[i]);                                                               \
+        a7 += (ACC)(xi * w7[i]);                                                               \
+    }
+
 #define KQ_DEFINE_MATVEC(NAME, XTYPE, WTYPE, ACC)                                              \
     static inline void NAME(const XTYPE *x, const WTYPE *w, int64_t *acc, size_t rows,       \
                             size_t cols)                                                     \
@@ -33,26 +49,10 @@
             const WTYPE *w6 = w5 + cols, *w7 = w6 + cols;                                    \
             ACC a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;              \
             for (i = 0; i < whole; i++) {                                                    \
-                int32_t xi = x[i];                                                           \
-                a0 += (ACC)(xi * w0[i]);                                                     \
-                a1 += (ACC)(xi * w1[i]);                                                     \
-                a2 += (ACC)(xi * w2[i]);                                                     \
-                a3 += (ACC)(xi * w3[i]);                                                     \
-                a4 += (ACC)(xi * w4[i]);                                                     \
-                a5 += (ACC)(xi * w5[i]);                                                     \
-                a6 += (ACC)(xi * w6[i]);                                                     \
-                a7 += (ACC)(xi * w7[i]);                                                     \
+                KQ_MAC8_(ACC, i)                                                             \
             }                                                                                \
             for (i = whole; i < cols; i++) {                                                 \
-                int32_t xi = x[i];                                                           \
-                a0 += (ACC)(xi * w0[i]);                                                     \
-                a1 += (ACC)(xi * w1[i]);                                                     \
-                a2 += (ACC)(xi * w2[i]);                                                     \
-                a3 += (ACC)(xi * w3[i]);                                                     \
-                a4 += (ACC)(xi * w4[i]);                                                     \
-                a5 += (ACC)(xi * w5[i]);                                                     \
-                a6 += (ACC)(xi * w6[i]);                                                     \
-                a7 += (ACC)(xi * w7[i]);                                                     \
+                KQ_MAC8_(ACC, i)                                                             \
             }                                                                                \
             acc[8 * b] = a0;                                                                 \
             acc[8 * b + 1] = a1;                                                             \
