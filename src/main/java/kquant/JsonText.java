@@ -10,14 +10,23 @@ import java.io.IOException;
 public final class JsonText {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DefaultIndenter LINES = new DefaultIndenter("  ", "\n");
 
     private JsonText() {
         throw new AssertionError("No instances of JsonText");
     }
 
+    /** One object member and one array element per line: for files that are read and diffed line by line. */
     public static String pretty(JsonNode node) {
-        DefaultPrettyPrinter pp = new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n"))
-                .withArrayIndenter(new DefaultIndenter("  ", "\n"));
+        return write(node, new DefaultPrettyPrinter().withObjectIndenter(LINES).withArrayIndenter(LINES));
+    }
+
+    /** One object member per line, arrays on one line ({@code [ 1, 2 ]}): for listings of values. */
+    public static String prettyInlineArrays(JsonNode node) {
+        return write(node, new DefaultPrettyPrinter().withObjectIndenter(LINES));
+    }
+
+    private static String write(JsonNode node, DefaultPrettyPrinter pp) {
         try {
             return JSON.writer(pp).writeValueAsString(node) + "\n";
         } catch (IOException e) {

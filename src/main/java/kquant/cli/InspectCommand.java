@@ -1,11 +1,11 @@
 package kquant.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import kquant.JsonText;
 import kquant.model.Layer;
 import kquant.model.Model;
 import kquant.model.Tensor;
@@ -41,7 +41,7 @@ final class InspectCommand implements Callable<Integer> {
         Model model = modelArgs.load();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson(model)));
+            out.print(JsonText.prettyInlineArrays(toJson(model)));
         } else {
             printText(model, out);
         }

@@ -89,11 +89,7 @@ public final class TraceFormat {
                 v.add(Numbers.decimal(x, digits));
             }
         }
-        try {
-            return m.writerWithDefaultPrettyPrinter().writeValueAsString(root).replace("\r\n", "\n") + "\n";
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return kquant.JsonText.prettyInlineArrays(root);
     }
 
     /** Each tensor as a C array {@code [steps][units]} of float literals (or of codes, for an integer engine). */
