@@ -8,7 +8,7 @@ import java.util.List;
  * <p>Layers check their input shape in {@link #outputShape(Shape)}; the model calls it once for
  * the whole chain when it is built, so engines never see a shape that does not fit.
  */
-public sealed interface Layer permits SimpleRnn, Dense, ActivationLayer, Flatten, RepeatVector, PassThrough {
+public sealed interface Layer permits Recurrent, Dense, ActivationLayer, Flatten, RepeatVector, PassThrough {
 
     /** The layer's name in the Keras config, e.g. {@code simple_rnn}. */
     String name();
