@@ -10,9 +10,8 @@ import kquant.Version;
 import kquant.data.DataFiles;
 import kquant.data.SequenceSource;
 import kquant.data.Sequences;
-import kquant.engine.Batch;
+import kquant.engine.Blocks;
 import kquant.engine.FloatEngine;
-import kquant.engine.Precision;
 import kquant.fixed.Format;
 import kquant.fixed.Formats;
 import kquant.fixed.Scheme;
@@ -113,7 +112,7 @@ public final class Calibrator {
                     data.name(), n, Numbers2.percent(o.effectiveHoldout()));
         }
         Model m = model.withTimesteps(data.timesteps());
-        FloatEngine reference = new FloatEngine(m, Precision.FLOAT32);
+        FloatEngine reference = new FloatEngine(m);
         MessageDigest sha = Statistics.sha256();
         Statistics stats = Statistics.gather(reference, data, 0, used, sha, progress);
         Sequences holdout = held > 0 ? readHoldout(data, used, sha, progress) : null;
@@ -133,7 +132,7 @@ public final class Calibrator {
         if (holdout == null) {
             return c;
         }
-        Search search = new Search(m, holdout, Batch.run(reference, holdout, true), tied, o.accumulators() == AccumulatorPolicy.INT32);
+        Search search = new Search(m, holdout, Blocks.outputs(reference, holdout), tied, o.accumulators() == AccumulatorPolicy.INT32);
         if (o.method() != Method.SEARCH) {
             params.put("holdout_output_sqnr_db", round(search.sqnrDb(search.error(c.formats()))));
             return build(m, model, o, o.method(), stats, tied, summary, params);

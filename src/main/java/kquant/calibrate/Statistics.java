@@ -5,18 +5,15 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
-import java.util.stream.IntStream;
-import kquant.data.DataFiles;
 import kquant.data.SequenceSource;
-import kquant.data.Sequences;
+import kquant.engine.BlockSink;
+import kquant.engine.Blocks;
 import kquant.engine.FloatEngine;
-import kquant.engine.TraceSink;
+import kquant.engine.Runner;
 
 /**
  * Runs the float engine over a data set in chunks and gathers every activation tensor's
@@ -67,79 +64,30 @@ public final class Statistics {
     public static Statistics gather(FloatEngine engine, SequenceSource source, int from, int to, MessageDigest sha,
             IntConsumer progress) {
         Map<String, TensorStatistics> total = new LinkedHashMap<>();
-        int block = block(source);
-        int chunkSize = chunk(source);
-        for (int start = from; start < to; start += chunkSize) {
-            int n = Math.min(chunkSize, to - start);
-            float[] values = source.read(start, n);
-            DataFiles.checkFinite(values, start, source);
-            hash(sha, values);
-            Sequences samples = new Sequences(source.name(), n, source.timesteps(), source.features(), source.sequence(), values);
-            int first = start;
-            int parts = (n + block - 1) / block;
-            List<Map<String, TensorStatistics>> partials = new ArrayList<>();
-            for (int p = 0; p < parts; p++) {
-                partials.add(new LinkedHashMap<>());
-            }
-            IntStream.range(0, parts).parallel().forEach(p -> {
-                Map<String, TensorStatistics> mine = partials.get(p);
-                Sink sink = new Sink(mine);
-                for (int i = p * block; i < Math.min(n, (p + 1) * block); i++) {
-                    sink.steps.clear();
-                    sink.sample = first + i;
-                    engine.run(samples.sample(i), sink);
-                }
-            });
-            for (Map<String, TensorStatistics> partial : partials) {
-                partial.forEach((name, s) -> total.computeIfAbsent(name, k -> new TensorStatistics()).merge(s));
-            }
-            if (progress != null) {
-                progress.accept(start + n - from);
-            }
-        }
+        int size = source.sampleSize();
+        Blocks.run(source, from, to, block(source), BLOCKS_PER_CHUNK, () -> {
+            Runner runner = engine.runner(Blocks.LANES);
+            return (values, offset, count, first) -> {
+                Sink sink = new Sink();
+                Blocks.eachCall(runner, values, offset, count, size, sink, k -> { }, source.name(), first, engine.name());
+                return sink.stats;
+            };
+        }, partial -> partial.forEach((name, s) -> total.computeIfAbsent(name, k -> new TensorStatistics()).merge(s)),
+                (values, first, count) -> hash(sha, values), progress);
         return new Statistics(total);
     }
 
     /**
-     * Feeds each activation of one run to its statistics, counting steps per tensor, and refuses
-     * values that are not finite: no format holds them, and they mean the float model itself
-     * overflows on this data.
+     * Feeds each activation of one block to its statistics, sample by sample (the order a
+     * one-sample engine would feed them, so the sums do not depend on the block layout).
      */
-    private static final class Sink implements TraceSink {
-        final Map<String, TensorStatistics> stats;
-        final Map<String, Integer> steps = new java.util.HashMap<>();
-        int sample;
-
-        Sink(Map<String, TensorStatistics> stats) {
-            this.stats = stats;
-        }
+    private static final class Sink implements BlockSink {
+        final Map<String, TensorStatistics> stats = new LinkedHashMap<>();
 
         @Override
-        public void put(String name, double[][] values) {
+        public void floats(String name, int step, float[][] rows, int row0, int units, int count) {
             if (isActivation(name)) {
-                TensorStatistics s = stats.computeIfAbsent(name, k -> new TensorStatistics());
-                for (int t = 0; t < values.length; t++) {
-                    checkFinite(name, t, values[t]);
-                    s.add(t, values[t]);
-                }
-            }
-        }
-
-        @Override
-        public void step(String name, double[] values) {
-            if (isActivation(name)) {
-                int t = steps.merge(name, 1, Integer::sum) - 1;
-                checkFinite(name, t, values);
-                stats.computeIfAbsent(name, k -> new TensorStatistics()).add(t, values);
-            }
-        }
-
-        private void checkFinite(String name, int t, double[] values) {
-            for (double v : values) {
-                if (!Double.isFinite(v)) {
-                    throw kquant.KquantException.of("tensor %s is %s at sample %d, step %d: the float32 model overflows on this data",
-                            name, v, sample, t);
-                }
+                stats.computeIfAbsent(name, k -> new TensorStatistics()).add(step, rows, row0, units, count);
             }
         }
     }

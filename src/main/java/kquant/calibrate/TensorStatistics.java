@@ -80,6 +80,16 @@ public final class TensorStatistics {
         }
     }
 
+    /** Adds the values of one timestep of a block, sample by sample: {@code rows[row0 + j][s]}. */
+    public void add(int t, float[][] rows, int row0, int units, int count) {
+        Step st = step(t);
+        for (int s = 0; s < count; s++) {
+            for (int j = 0; j < units; j++) {
+                st.add(rows[row0 + j][s]);
+            }
+        }
+    }
+
     /** Adds everything {@code other} saw, after what this one saw. */
     public void merge(TensorStatistics other) {
         for (int t = 0; t < other.steps.size(); t++) {

@@ -10,7 +10,9 @@ import kquant.data.DataFiles;
 import kquant.data.SequenceSource;
 import kquant.data.SyntheticData;
 import kquant.data.Sequences;
-import kquant.engine.Batch;
+import kquant.engine.Blocks;
+import kquant.engine.ReferenceEngine;
+import kquant.engine.Runner;
 import kquant.engine.Engine;
 import kquant.engine.FixedEngine;
 import kquant.engine.FloatEngine;
@@ -88,9 +90,8 @@ final class BenchCommand implements Callable<Integer> {
                 m.withTimesteps(x.timesteps()).macs(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
         out.printf("%-10s %18s %18s%n", "engine", "1 thread (seq/s)", "all cores (seq/s)");
         List<Engine> engines = new ArrayList<>();
-        for (Precision p : Precision.values()) {
-            engines.add(new FloatEngine(m.withTimesteps(x.timesteps()), p));
-        }
+        engines.add(new FloatEngine(m.withTimesteps(x.timesteps())));
+        engines.add(new ReferenceEngine(m.withTimesteps(x.timesteps()), Precision.FLOAT64));
         for (Scheme s : Scheme.values()) {
             // formats from max-abs on the bench data itself: the speed does not depend on them
             Calibration c = Calibrator.calibrate(m, x, Calibrator.Options.defaults(s).withHeadroom(1), null);
@@ -173,18 +174,31 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** One pass of the engine over the data: on one thread through one runner, or through {@link Blocks} on every core. */
+    private static void pass(Engine engine, Sequences x, boolean parallel) {
+        if (parallel) {
+            Blocks.outputs(engine, x);
+            return;
+        }
+        Runner r = engine.runner(Blocks.LANES);
+        float[] values = x.read(0, x.count());
+        for (int k = 0; k < x.count(); k += r.lanes()) {
+            r.run(values, k * x.sampleSize(), Math.min(r.lanes(), x.count() - k), null);
+        }
+    }
+
     /** Median throughput over passes of the whole data set, after a warm-up of a third of the time. */
     double throughput(Engine engine, Sequences x, boolean parallel) {
         long warmUntil = System.nanoTime() + (long) (seconds / 3 * 1e9);
         while (System.nanoTime() < warmUntil) {
-            Batch.run(engine, x, parallel);
+            pass(engine, x, parallel);
         }
         double[] rates = new double[1024];
         int n = 0;
         long end = System.nanoTime() + (long) (seconds * 1e9);
         while ((System.nanoTime() < end || n < 3) && n < rates.length) {
             long t0 = System.nanoTime();
-            Batch.run(engine, x, parallel);
+            pass(engine, x, parallel);
             rates[n++] = x.count() / ((System.nanoTime() - t0) / 1e9);
         }
         double[] r = Arrays.copyOf(rates, n);

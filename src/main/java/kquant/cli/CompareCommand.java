@@ -59,7 +59,7 @@ final class CompareCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         for (Path cal : calibrations) {
             FixedEngine fixed = Engines.fixedEngine(m, cal, null);
-            SideBySide.Result r = SideBySide.compare(new FloatEngine(m, Precision.FLOAT32), fixed, x);
+            SideBySide.Result r = SideBySide.compare(new FloatEngine(m), fixed, x);
             out.printf(Locale.ROOT, "%s (%s) against float32 on %s, %d samples: output SQNR %.1f dB, max abs error %.3g, %d saturations%n",
                     cal, fixed.name(), data, x.count(), r.output().sqnrDb(), r.output().maxAbs(), r.saturations().total());
             out.printf("%-28s %6s %12s %12s %10s %12s%n", "tensor", "step", "rms error", "max error", "SQNR dB", "saturations");

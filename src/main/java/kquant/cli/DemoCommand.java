@@ -11,7 +11,7 @@ import kquant.data.DataFiles;
 import kquant.data.Npy;
 import kquant.data.SequenceSource;
 import kquant.data.Sequences;
-import kquant.engine.Batch;
+import kquant.engine.Blocks;
 import kquant.engine.FixedEngine;
 import kquant.engine.FloatEngine;
 import kquant.engine.Precision;
@@ -128,7 +128,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private int checkFloatEngine(Model model, Sequences test, DemoPaths demo) {
         section("float32 engine against the reference outputs TensorFlow.js computed", null);
-        double[][][] y = Batch.run(new FloatEngine(model, Precision.FLOAT32), test, true);
+        double[][][] y = Blocks.outputs(new FloatEngine(model), test);
         Sequences ref;
         try (SequenceSource s = Npy.open(demo.referenceY)) {
             ref = Sequences.load(s);
@@ -152,7 +152,7 @@ final class DemoCommand implements Callable<Integer> {
             out.printf(" %12s", m.cliName());
         }
         out.println();
-        FloatEngine reference = new FloatEngine(model, Precision.FLOAT32);
+        FloatEngine reference = new FloatEngine(model);
         for (Scheme s : Scheme.values()) {
             out.printf("%-8s %-9s", s.cliName(), headroom(s) + " bit");
             for (Method m : Method.values()) {

@@ -8,6 +8,7 @@ import kquant.engine.Engine;
 import kquant.engine.FixedEngine;
 import kquant.engine.FloatEngine;
 import kquant.engine.Precision;
+import kquant.engine.ReferenceEngine;
 import kquant.fixed.QuantizedModel;
 import kquant.fixed.Scheme;
 import kquant.model.Model;
@@ -23,8 +24,9 @@ final class Engines {
         return name.equals("float32") || name.equals("float64");
     }
 
-    static FloatEngine floatEngine(String name, Model model) {
-        return new FloatEngine(model, name.equals("float64") ? Precision.FLOAT64 : Precision.FLOAT32);
+    /** float32: the block engine; float64: the one-sample reference engine in double. */
+    static Engine floatEngine(String name, Model model) {
+        return name.equals("float64") ? new ReferenceEngine(model, Precision.FLOAT64) : new FloatEngine(model);
     }
 
     /** The engine called {@code name}; an integer engine needs {@code calibration}. */

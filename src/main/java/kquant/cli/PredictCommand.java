@@ -10,7 +10,8 @@ import kquant.Numbers;
 import kquant.data.DataFiles;
 import kquant.data.Npy;
 import kquant.data.Sequences;
-import kquant.engine.Batch;
+import kquant.engine.Blocks;
+import kquant.engine.Samples;
 import kquant.engine.Engine;
 import kquant.engine.FixedEngine;
 import kquant.engine.FloatEngine;
@@ -92,7 +93,7 @@ final class PredictCommand implements Callable<Integer> {
                 y[i] = raw ? toDoubles(results[i].outputCodes()) : results[i].output();
             }
         } else {
-            y = Batch.run(engine, x, true);
+            y = Blocks.outputs(engine, x);
         }
         Shape outShape = m.outputShape();
         int[] shape = outShape.sequence()
@@ -100,7 +101,7 @@ final class PredictCommand implements Callable<Integer> {
                 : new int[] {x.count(), outShape.features()};
         Npy.Dtype dtype = raw ? (fixed.scheme().activations() == Storage.INT16 ? Npy.Dtype.INT16 : Npy.Dtype.INT8)
                 : engineName.equals("float64") ? Npy.Dtype.FLOAT64 : Npy.Dtype.FLOAT32;
-        AtomicFiles.write(out, stream -> Npy.write(stream, dtype, shape, Batch.flatten(y)));
+        AtomicFiles.write(out, stream -> Npy.write(stream, dtype, shape, Samples.flatten(y)));
         spec.commandLine().getOut().printf("wrote %s: %d samples, shape %s, engine %s%s%n", out, x.count(),
                 Arrays.toString(shape), engine.name(), raw ? ", output codes" : "");
         spec.commandLine().getOut().flush();
@@ -114,7 +115,7 @@ final class PredictCommand implements Callable<Integer> {
             AtomicFiles.writeFolder(traceDir, force, folder -> TraceCsv.write(folder, traces, digits, ""));
             return;
         }
-        FloatEngine reference = new FloatEngine(m, Precision.FLOAT32);
+        FloatEngine reference = new FloatEngine(m);
         List<Trace> floats = IntStream.range(0, x.count()).parallel().mapToObj(i -> reference.trace(x.sample(i))).toList();
         List<FixedEngine.Result> ints = IntStream.range(0, x.count()).parallel().mapToObj(i -> fixed.run(x.sample(i), true)).toList();
         String s = "." + fixed.name();

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import kquant.KquantException;
 import kquant.data.Sequences;
-import kquant.engine.FloatEngine;
+import kquant.engine.ReferenceEngine;
 import kquant.engine.Precision;
 import kquant.engine.Trace;
 import kquant.model.Activation;
@@ -160,7 +160,7 @@ public final class Diff {
 
     /** The reference engine's values of {@code tensor} for every sample. */
     static Numbers3d reference(Model model, Sequences x, String tensor, Precision p) {
-        FloatEngine engine = new FloatEngine(model, p);
+        ReferenceEngine engine = new ReferenceEngine(model, p);
         double[][][] v = new double[x.count()][][];
         IntStream.range(0, x.count()).parallel().forEach(i -> {
             Trace t = engine.trace(x.sample(i));

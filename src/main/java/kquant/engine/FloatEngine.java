@@ -2,212 +2,129 @@ package kquant.engine;
 
 import java.util.ArrayList;
 import java.util.List;
-import kquant.model.Activation;
-import kquant.model.ActivationLayer;
-import kquant.model.Dense;
-import kquant.model.Flatten;
-import kquant.model.Layer;
+import kquant.engine.layer.FloatStep;
+import kquant.engine.layer.Steps;
 import kquant.model.Model;
-import kquant.model.PassThrough;
-import kquant.model.RepeatVector;
-import kquant.model.SimpleRnn;
+import kquant.model.Shape;
 
 /**
- * The float reference engine: computes what Keras computes, step by step, in float32 (every
- * product and sum rounded to float, as a float32 backend does) or in float64.
+ * The float32 reference engine: computes what Keras computes in float32, a block of samples at a
+ * time. Every product and sum is rounded to float32 in the order a one-sample float32 computation
+ * does it (Java float arithmetic), so each sample's result is the same whatever block it runs in;
+ * the blocks only let the JIT compute many samples per instruction.
  *
- * <p>SimpleRNN: {@code z_t = (x_t·W + b) + h_{t-1}·U}, {@code h_t = act(z_t)}, {@code h_0 = 0}.
- * The new state goes into a second buffer and the two are swapped after the step, so no unit
- * ever reads a half-updated state (the classic hand-port bug). Dense on a sequence is applied at
- * every timestep; after a SimpleRNN without {@code return_sequences} it sees only the last state.
+ * <p>Layer by layer it records, per timestep, what {@link Trace} lists; the steps themselves live
+ * in {@code kquant.engine.layer}, one class per layer kind. {@link ReferenceEngine} is the plain
+ * one-sample engine (and the float64 engine).
  */
 public final class FloatEngine implements Engine {
 
     private final Model model;
-    private final Precision precision;
-    /** Each layer's weights widened to double once, in Keras order: [kernel, recurrent kernel, bias]. */
-    private final List<double[][]> weights = new ArrayList<>();
 
-    public FloatEngine(Model model, Precision precision) {
-        this.model = model;
-        this.precision = precision;
-        for (Layer layer : model.layers()) {
-            double[][] w = new double[3][];
-            if (layer instanceof SimpleRnn rnn) {
-                w[0] = rnn.kernel().toDoubles();
-                w[1] = rnn.recurrentKernel().toDoubles();
-                w[2] = rnn.useBias() ? rnn.bias().toDoubles() : new double[rnn.units()];
-            } else if (layer instanceof Dense dense) {
-                w[0] = dense.kernel().toDoubles();
-                w[2] = dense.useBias() ? dense.bias().toDoubles() : new double[dense.units()];
-            }
-            weights.add(w);
+    /** @param model  a model whose sequence length is known ({@link Model#withTimesteps}) */
+    public FloatEngine(Model model) {
+        if (!model.inputShape().knownLength()) {
+            throw new IllegalArgumentException("the float32 engine needs a known sequence length; use Model.withTimesteps");
         }
+        this.model = model;
     }
 
+    @Override
+    public String name() {
+        return "float32";
+    }
+
+    @Override
     public Model model() {
         return model;
     }
 
     @Override
-    public String name() {
-        return precision.cliName();
+    public Runner runner(int lanes) {
+        return new BlockRunner(lanes);
     }
 
-    @Override
-    public double[][] run(double[][] sample) {
-        return forward(sample, null);
-    }
+    /** One thread's buffers: every layer's step, and the input in block layout. */
+    private final class BlockRunner implements Runner {
+        private final int lanes;
+        private final List<FloatStep> steps = new ArrayList<>();
+        private final float[][] input;
+        private float[][] output;
+        private FloatStep last;
 
-    @Override
-    public Trace trace(double[][] sample) {
-        Trace.Recorder recorder = new Trace.Recorder();
-        forward(sample, recorder);
-        return recorder.build();
-    }
-
-    /** Runs one sample and hands every intermediate to {@code sink} as it is produced. */
-    public double[][] run(double[][] sample, TraceSink sink) {
-        return forward(sample, sink);
-    }
-
-    private double[][] forward(double[][] sample, TraceSink trace) {
-        double[][] v = new double[sample.length][];
-        for (int t = 0; t < sample.length; t++) {
-            v[t] = new double[sample[t].length];
-            for (int f = 0; f < sample[t].length; f++) {
-                v[t][f] = precision.round(sample[t][f]);
+        BlockRunner(int lanes) {
+            this.lanes = lanes;
+            Shape in = model.inputShape();
+            this.input = new float[rowsOf(in)][lanes];
+            for (int i = 0; i < model.layers().size(); i++) {
+                steps.add(Steps.float32(model.layers().get(i), model.inputShapeOf(i), lanes));
             }
         }
-        if (trace != null) {
-            trace.put("input", v);
+
+        @Override
+        public int lanes() {
+            return lanes;
         }
-        for (int i = 0; i < model.layers().size(); i++) {
-            v = apply(model.layers().get(i), weights.get(i), v, trace);
+
+        @Override
+        public void run(float[] values, int offset, int count, BlockSink sink) {
+            Shape in = model.inputShape();
+            int rows = rowsOf(in);
+            for (int s = 0; s < count; s++) {
+                int base = offset + s * rows;
+                for (int r = 0; r < rows; r++) {
+                    input[r][s] = values[base + r];
+                }
+            }
+            if (sink != null) {
+                int features = in.features();
+                for (int t = 0; t < rows / features; t++) {
+                    sink.floats("input", t, input, t * features, features, count);
+                }
+            }
+            float[][] v = input;
+            for (FloatStep step : steps) {
+                v = step.run(v, count, sink);
+                int lane = NonFiniteValue.firstLane(v, count);
+                if (lane >= 0) {
+                    throw NonFiniteValue.locate(new ReferenceEngine(model, Precision.FLOAT32), sample(lane), lane);
+                }
+            }
+            output = v;
+            last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
         }
-        return v;
+
+        /** Lane s of the input, as {@code [timestep][feature]}. */
+        private double[][] sample(int s) {
+            int features = model.inputShape().features();
+            double[][] x = new double[input.length / features][features];
+            for (int r = 0; r < input.length; r++) {
+                x[r / features][r % features] = input[r][s];
+            }
+            return x;
+        }
+
+        @Override
+        public int outputSteps() {
+            return last == null ? stepsOf(model.inputShape()) : last.stepsOut();
+        }
+
+        @Override
+        public int outputUnits() {
+            return last == null ? model.inputShape().features() : last.unitsOut();
+        }
+
+        @Override
+        public double output(int s, int t, int j) {
+            return output[t * outputUnits() + j][s];
+        }
     }
 
-    private double[][] apply(Layer layer, double[][] w, double[][] in, TraceSink trace) {
-        double[][] out;
-        if (layer instanceof SimpleRnn rnn) {
-            return simpleRnn(rnn, w, in, trace);
-        } else if (layer instanceof Dense dense) {
-            return dense(dense, w, in, trace);
-        } else if (layer instanceof ActivationLayer a) {
-            out = new double[in.length][];
-            for (int t = 0; t < in.length; t++) {
-                out[t] = activate(a.activation(), in[t]);
-            }
-        } else if (layer instanceof Flatten) {
-            out = new double[][] {flatten(in)};
-        } else if (layer instanceof RepeatVector r) {
-            out = new double[r.times()][];
-            for (int t = 0; t < r.times(); t++) {
-                out[t] = in[0].clone();
-            }
-        } else if (layer instanceof PassThrough) {
-            out = in;
-        } else {
-            throw new IllegalStateException("no float kernel for " + layer.kerasClass());
-        }
-        if (trace != null) {
-            trace.put(layer.name() + "/output", out);
-        }
-        return out;
+    static int stepsOf(Shape s) {
+        return s.sequence() ? s.timesteps() : 1;
     }
 
-    /** One SimpleRNN over the whole sequence; see the class comment for the update. */
-    private double[][] simpleRnn(SimpleRnn rnn, double[][] weights, double[][] x, TraceSink trace) {
-        int units = rnn.units();
-        int steps = x.length;
-        double[] w = weights[0];
-        double[] u = weights[1];
-        double[] b = weights[2];
-        double[] h = new double[units];
-        double[] hNext = new double[units];
-        double[][] sequence = rnn.returnSequences() ? new double[steps][] : null;
-        for (int k = 0; k < steps; k++) {
-            double[] xt = x[rnn.goBackwards() ? steps - 1 - k : k];
-            double[] inputPart = matVec(xt, w, units);
-            double[] recurrentPart = matVec(h, u, units);
-            double[] z = new double[units];
-            for (int j = 0; j < units; j++) {
-                z[j] = precision.round(precision.round(inputPart[j] + b[j]) + recurrentPart[j]);
-                hNext[j] = precision.round(rnn.activation().apply(z[j]));
-            }
-            double[] old = h;
-            h = hNext;
-            hNext = old;
-            if (sequence != null) {
-                sequence[k] = h.clone();
-            }
-            if (trace != null) {
-                String n = rnn.name() + "/";
-                trace.step(n + "input_part", inputPart);
-                trace.step(n + "recurrent_part", recurrentPart);
-                trace.step(n + "preact", z);
-                trace.step(n + "state", h);
-            }
-        }
-        return sequence != null ? sequence : new double[][] {h.clone()};
+    static int rowsOf(Shape s) {
+        return stepsOf(s) * s.features();
     }
-
-    private double[][] dense(Dense dense, double[][] weights, double[][] in, TraceSink trace) {
-        int units = dense.units();
-        double[] v = weights[0];
-        double[] c = weights[2];
-        double[][] out = new double[in.length][];
-        for (int t = 0; t < in.length; t++) {
-            double[] z = matVec(in[t], v, units);
-            for (int j = 0; j < units; j++) {
-                z[j] = precision.round(z[j] + c[j]);
-            }
-            out[t] = activate(dense.activation(), z);
-            if (trace != null) {
-                trace.step(dense.name() + "/preact", z);
-                trace.step(dense.name() + "/output", out[t]);
-            }
-        }
-        return out;
-    }
-
-    /** {@code x · m} for a row-major {@code (x.length, cols)} matrix, summed in index order. */
-    private double[] matVec(double[] x, double[] m, int cols) {
-        double[] acc = new double[cols];
-        for (int i = 0; i < x.length; i++) {
-            double xi = x[i];
-            int row = i * cols;
-            for (int j = 0; j < cols; j++) {
-                acc[j] = precision.round(acc[j] + precision.round(xi * m[row + j]));
-            }
-        }
-        return acc;
-    }
-
-    private double[] activate(Activation a, double[] z) {
-        double[] y = new double[z.length];
-        if (a == Activation.SOFTMAX) {
-            System.arraycopy(z, 0, y, 0, z.length);
-            Activation.applySoftmax(y);
-        } else {
-            for (int j = 0; j < z.length; j++) {
-                y[j] = a.apply(z[j]);
-            }
-        }
-        for (int j = 0; j < y.length; j++) {
-            y[j] = precision.round(y[j]);
-        }
-        return y;
-    }
-
-    private static double[] flatten(double[][] in) {
-        int f = in[0].length;
-        double[] out = new double[in.length * f];
-        for (int t = 0; t < in.length; t++) {
-            System.arraycopy(in[t], 0, out, t * f, f);
-        }
-        return out;
-    }
-
 }

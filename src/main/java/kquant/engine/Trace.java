@@ -64,12 +64,11 @@ public final class Trace {
         return get(last);
     }
 
-    /** Collects tensors as an engine runs. */
-    static final class Recorder implements TraceSink {
+    /** Collects the tensors of one sample as the reference engine produces them, whole or step by step. */
+    static final class Builder implements TraceSink {
         private final Map<String, double[][]> tensors = new LinkedHashMap<>();
         private final Map<String, List<double[]>> steps = new LinkedHashMap<>();
 
-        /** Records a whole tensor at once. */
         @Override
         public void put(String name, double[][] values) {
             double[][] copy = new double[values.length][];
@@ -79,7 +78,6 @@ public final class Trace {
             tensors.put(name, copy);
         }
 
-        /** Records one timestep of a tensor; steps arrive in order. */
         @Override
         public void step(String name, double[] values) {
             steps.computeIfAbsent(name, k -> {
@@ -95,6 +93,71 @@ public final class Trace {
                 out.put(e.getKey(), s != null ? s.toArray(new double[0][]) : e.getValue());
             }
             return new Trace(out);
+        }
+    }
+
+    /**
+     * Collects the tensors of one sample of a block (lane {@code lane}) as an engine runs; an integer
+     * engine's codes are kept beside their real values.
+     */
+    public static final class Recorder implements BlockSink {
+        private final int lane;
+        private final Map<String, List<double[]>> steps = new LinkedHashMap<>();
+        private final Map<String, List<int[]>> codes = new LinkedHashMap<>();
+
+        public Recorder(int lane) {
+            this.lane = lane;
+        }
+
+        @Override
+        public void floats(String tensor, int step, float[][] rows, int row0, int units, int count) {
+            double[] v = new double[units];
+            for (int j = 0; j < units; j++) {
+                v[j] = rows[row0 + j][lane];
+            }
+            add(tensor, step, v);
+        }
+
+        @Override
+        public void codes(String tensor, int step, int[][] rows, int row0, int units, int count, int frac) {
+            double[] v = new double[units];
+            int[] c = new int[units];
+            for (int j = 0; j < units; j++) {
+                c[j] = rows[row0 + j][lane];
+                v[j] = Math.scalb((double) c[j], -frac);
+            }
+            add(tensor, step, v);
+            codes.computeIfAbsent(tensor, k -> new ArrayList<>()).add(c);
+        }
+
+        @Override
+        public void doubles(String tensor, int step, double[][] rows, int row0, int units, int count) {
+            double[] v = new double[units];
+            for (int j = 0; j < units; j++) {
+                v[j] = rows[row0 + j][lane];
+            }
+            add(tensor, step, v);
+        }
+
+        private void add(String tensor, int step, double[] v) {
+            List<double[]> l = steps.computeIfAbsent(tensor, k -> new ArrayList<>());
+            if (l.size() != step) {
+                throw new IllegalStateException("tensor " + tensor + ": step " + step + " after " + l.size() + " steps");
+            }
+            l.add(v);
+        }
+
+        public Trace build() {
+            Map<String, double[][]> out = new LinkedHashMap<>();
+            steps.forEach((k, v) -> out.put(k, v.toArray(new double[0][])));
+            return new Trace(out);
+        }
+
+        /** The integer codes behind each tensor, {@code [step][unit]}; empty for a float engine. */
+        public Map<String, int[][]> codes() {
+            Map<String, int[][]> out = new LinkedHashMap<>();
+            codes.forEach((k, v) -> out.put(k, v.toArray(new int[0][])));
+            return out;
         }
     }
 }

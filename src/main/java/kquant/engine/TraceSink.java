@@ -1,11 +1,10 @@
 package kquant.engine;
 
 /**
- * Receives the intermediates of one run as an engine produces them, without the copies a
- * {@link Trace} makes: the calibrator's statistics listen this way. The arrays are lent: a sink
- * must not keep or modify them after the call.
+ * Receives the intermediates of one sample as the {@link ReferenceEngine} produces them. The
+ * arrays are lent: a sink must not keep or modify them after the call.
  */
-public interface TraceSink {
+interface TraceSink {
 
     /** A whole tensor, {@code [step][unit]}. */
     void put(String name, double[][] values);

@@ -11,9 +11,10 @@ import kquant.calibrate.Calibration;
 import kquant.data.Sequences;
 import kquant.engine.FixedEngine;
 import kquant.engine.FloatEngine;
-import kquant.engine.Precision;
 import kquant.engine.SideBySide;
-import kquant.engine.TraceSink;
+import kquant.engine.BlockSink;
+import kquant.engine.Blocks;
+import kquant.engine.Runner;
 import kquant.fixed.QuantizedModel;
 import kquant.fixed.TensorNames;
 import kquant.model.Model;
@@ -56,7 +57,7 @@ final class Analysis {
         this.model = model;
         this.data = data;
         this.targets = targets;
-        FloatEngine reference = new FloatEngine(model, Precision.FLOAT32);
+        FloatEngine reference = new FloatEngine(model);
         for (Map.Entry<Path, Calibration> e : calibrations.entrySet()) {
             QuantizedModel q = new QuantizedModel(model, e.getValue().formats());
             SideBySide.Result r = SideBySide.compare(reference, new FixedEngine(q), data);
@@ -114,24 +115,25 @@ final class Analysis {
 
     /** Runs the float engine over the data, handing every activation tensor's values to {@code c} (one thread: c is not shared). */
     private void pass(FloatEngine reference, ValuesConsumer c) {
-        TraceSink sink = new TraceSink() {
+        BlockSink sink = new BlockSink() {
             @Override
-            public void put(String name, double[][] values) {
+            public void floats(String name, int step, float[][] rows, int row0, int units, int count) {
                 if (distributionsWanted(name)) {
-                    for (double[] row : values) {
-                        c.accept(name, row);
+                    double[] v = new double[units * count];
+                    for (int j = 0; j < units; j++) {
+                        for (int s = 0; s < count; s++) {
+                            v[j * count + s] = rows[row0 + j][s];
+                        }
                     }
-                }
-            }
-
-            @Override
-            public void step(String name, double[] values) {
-                if (distributionsWanted(name)) {
-                    c.accept(name, values);
+                    c.accept(name, v);
                 }
             }
         };
-        IntStream.range(0, data.count()).forEach(i -> reference.run(data.sample(i), sink));
+        Runner runner = reference.runner(Blocks.LANES);
+        float[] values = data.read(0, data.count());
+        for (int k = 0; k < data.count(); k += Blocks.LANES) {
+            runner.run(values, k * data.sampleSize(), Math.min(Blocks.LANES, data.count() - k), sink);
+        }
     }
 
     private static boolean distributionsWanted(String name) {

@@ -41,7 +41,7 @@ class CalibratorTest {
     /** The output SQNR of a calibration on samples [from, to) of the training windows, measured with SideBySide. */
     private static double sqnrOn(Calibration c, int from, int to) {
         Sequences train = DataFiles.load(Paths2.demo("train_X.npy").toString(), MODEL.inputShape()).slice(from, to);
-        return SideBySide.compare(new FloatEngine(MODEL, Precision.FLOAT32), new FixedEngine(new QuantizedModel(MODEL, c.formats())), train)
+        return SideBySide.compare(new FloatEngine(MODEL), new FixedEngine(new QuantizedModel(MODEL, c.formats())), train)
                 .output().sqnrDb();
     }
 

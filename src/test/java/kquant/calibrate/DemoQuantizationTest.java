@@ -35,7 +35,7 @@ class DemoQuantizationTest {
 
     private static SideBySide.Result onTestData(Calibration c) {
         Sequences test = DataFiles.load(Paths2.demo("test_X.npy").toString(), MODEL.inputShape());
-        return SideBySide.compare(new FloatEngine(MODEL, Precision.FLOAT32), new FixedEngine(new QuantizedModel(MODEL, c.formats())), test);
+        return SideBySide.compare(new FloatEngine(MODEL), new FixedEngine(new QuantizedModel(MODEL, c.formats())), test);
     }
 
     @Test

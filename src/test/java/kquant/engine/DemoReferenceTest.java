@@ -33,7 +33,7 @@ class DemoReferenceTest {
         Sequences x = DataFiles.load(Paths2.demo("test_X.npy").toString(), model.inputShape());
         Sequences y = npy(Paths2.demo("reference_test_Y.npy"));
         Sequences h = npy(Paths2.demo("reference_test_state_simple_rnn.npy"));
-        FloatEngine engine = new FloatEngine(model, Precision.FLOAT32);
+        FloatEngine engine = new FloatEngine(model);
         double worst = 0;
         for (int i = 0; i < x.count(); i++) {
             Trace trace = engine.trace(x.sample(i));
@@ -58,7 +58,7 @@ class DemoReferenceTest {
         Model model = KerasLoader.load(Paths2.demo("model.h5"));
         Sequences x = DataFiles.load(Paths2.demo("test_X.npy").toString(), model.inputShape());
         Sequences y = npy(Paths2.demo("reference_test_Y.npy"));
-        double[][][] out = Batch.run(new FloatEngine(model, Precision.FLOAT64), x, true);
+        double[][][] out = Blocks.outputs(new ReferenceEngine(model, Precision.FLOAT64), x);
         for (int i = 0; i < x.count(); i++) {
             for (int j = 0; j < 4; j++) {
                 assertEquals(y.value(i, 0, j), out[i][0][j], 1e-6);

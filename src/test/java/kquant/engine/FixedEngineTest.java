@@ -106,7 +106,7 @@ class FixedEngineTest {
             f.put("out/preact", Format.of(11));
             f.put("out/output", Format.of(11));
             FixedEngine fixed = new FixedEngine(new QuantizedModel(m, new Formats(Scheme.Q15, f, 1.0)));
-            FloatEngine reference = new FloatEngine(m, Precision.FLOAT64);
+            ReferenceEngine reference = new ReferenceEngine(m, Precision.FLOAT64);
             for (int s = 0; s < 50; s++) {
                 double[][] x = new double[4][2];
                 for (double[] row : x) {

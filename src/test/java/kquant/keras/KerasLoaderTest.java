@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import kquant.KquantException;
 import kquant.engine.FloatEngine;
+import kquant.engine.ReferenceEngine;
 import kquant.engine.Precision;
 import kquant.fixtures.FixtureLayer;
 import kquant.fixtures.KerasFixtures;
@@ -53,7 +54,7 @@ class KerasLoaderTest {
     }
 
     private void assertMatchesOracle(Model model, List<FixtureLayer> layers, int timesteps, int features, boolean sequence) {
-        FloatEngine engine = new FloatEngine(model.withTimesteps(timesteps), Precision.FLOAT64);
+        ReferenceEngine engine = new ReferenceEngine(model.withTimesteps(timesteps), Precision.FLOAT64);
         for (int s = 0; s < 5; s++) {
             double[][] x = sample(timesteps, features, s);
             double[][] expected = NaiveKeras.forward(layers, x, sequence, model.source().kerasMajor());

@@ -48,7 +48,7 @@ class KerasZooTest {
             String name = f.getFileName().toString();
             try {
                 Model m = KerasLoader.load(f);
-                FloatEngine e = new FloatEngine(m.withTimesteps(3), Precision.FLOAT32);
+                FloatEngine e = new FloatEngine(m.withTimesteps(3));
                 double[][] x = new double[m.inputShape().knownLength() ? m.inputShape().timesteps() : 3][m.inputShape().features()];
                 Random r = new Random(1);
                 for (double[] row : x) {
@@ -89,7 +89,7 @@ class KerasZooTest {
                         inputs = (float[][][]) io.getDatasetByPath("/inputs/simple_rnn_1_input").getData();
                         predictions = (float[][]) io.getDatasetByPath("/predictions/dense_1").getData();
                     }
-                    FloatEngine e = new FloatEngine(m, Precision.FLOAT32);
+                    FloatEngine e = new FloatEngine(m);
                     assertEquals(25, inputs.length);
                     for (int i = 0; i < inputs.length; i++) {
                         double[][] x = new double[inputs[i].length][];

@@ -21,7 +21,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import kquant.KquantException;
 import kquant.data.DataFiles;
 import kquant.data.Sequences;
-import kquant.engine.Batch;
+import kquant.engine.Blocks;
 import kquant.engine.FixedEngine;
 import kquant.engine.FloatEngine;
 import kquant.engine.Precision;
@@ -100,10 +100,10 @@ class ReportTest {
         JsonNode json = new ObjectMapper().readTree(report.resolve("metrics.json").toFile());
         Model model = KerasLoader.load(Path.of(MODEL));
         Sequences x = DataFiles.load(Paths2.demo("test_X.npy").toString(), model.inputShape());
-        double[][][] f = Batch.run(new FloatEngine(model, Precision.FLOAT32), x, false);
+        double[][][] f = Blocks.outputs(new FloatEngine(model), x);
         for (JsonNode run : json.get("calibrations")) {
             FixedEngine q = new FixedEngine(new QuantizedModel(model, CalibrationFile.read(dir.resolve(run.get("file").asText())).formats()));
-            double[][][] y = Batch.run(q, x, false);
+            double[][][] y = Blocks.outputs(q, x);
             double signal = 0;
             double noise = 0;
             for (int i = 0; i < f.length; i++) {

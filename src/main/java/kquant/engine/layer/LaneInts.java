@@ -1,0 +1,136 @@
+package kquant.engine.layer;
+
+import kquant.fixed.ActivationKernel;
+import kquant.fixed.Storage;
+
+/**
+ * The integer loops of the block engine (SPEC.md, sections 4 to 7), laid out like
+ * {@link LaneMath}: one row per unit, the block's samples along it. Every sum is exact and every
+ * narrowing saturates and is counted, so each sample's codes are exactly what the one-sample
+ * specification (and the exported C) computes.
+ */
+final class LaneInts {
+
+    private LaneInts() {
+        throw new AssertionError("No instances of LaneInts");
+    }
+
+    /**
+     * Where to cut a dot product so that each piece's partial sum provably fits an int32: the
+     * input ranges {@code [cut[k], cut[k+1])} such that, for every row, {@code Σ |w| · 2^(b-1)}
+     * over the range is at most {@code 2^31 - 1} ({@code b} the input type's bits). The pieces are
+     * summed in int32 (the loops the JIT vectorizes best) and added into an int64 total; integer
+     * sums do not depend on their order while they are exact, so the result is the exact sum.
+     *
+     * @param w  unit-major codes: row {@code r} holds unit r's weights over all inputs
+     */
+    static int[] int32Pieces(int[] w, int rows, int inputs, Storage inputType) {
+        long limit = Integer.MAX_VALUE / inputType.maxMagnitude();
+        java.util.List<Integer> cuts = new java.util.ArrayList<>(java.util.List.of(0));
+        long[] sums = new long[rows];
+        for (int i = 0; i < inputs; i++) {
+            boolean fits = true;
+            for (int r = 0; r < rows && fits; r++) {
+                fits = sums[r] + Math.abs(w[r * inputs + i]) <= limit;
+            }
+            if (!fits) {
+                cuts.add(i);
+                java.util.Arrays.fill(sums, 0);
+            }
+            for (int r = 0; r < rows; r++) {
+                sums[r] += Math.abs(w[r * inputs + i]);
+            }
+        }
+        cuts.add(inputs);
+        return cuts.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * {@code acc[acc0 + r][s] = Σ_i x[x0 + i][s] · w[(row0 + r) · inputs + i]}, exact, for
+     * {@code r < rows} and lanes {@code [0, n)}.
+     *
+     * @param pieces   from {@link #int32Pieces}
+     * @param partial  one scratch row of at least n ints
+     */
+    static void matvec(int[][] x, int x0, int inputs, int[] w, int row0, int rows, int[] pieces, long[][] acc, int acc0,
+            int[] partial, int n) {
+        for (int r = 0; r < rows; r++) {
+            long[] a = acc[acc0 + r];
+            int base = (row0 + r) * inputs;
+            for (int s = 0; s < n; s++) {
+                a[s] = 0;
+            }
+            for (int k = 0; k + 1 < pieces.length; k++) {
+                for (int s = 0; s < n; s++) {
+                    partial[s] = 0;
+                }
+                for (int i = pieces[k]; i < pieces[k + 1]; i++) {
+                    mac(x[x0 + i], w[base + i], partial, n);
+                }
+                for (int s = 0; s < n; s++) {
+                    a[s] += partial[s];
+                }
+            }
+        }
+    }
+
+    private static void mac(int[] x, int w, int[] a, int n) {
+        for (int s = 0; s < n; s++) {
+            a[s] += x[s] * w;
+        }
+    }
+
+    /**
+     * The pre-activation of one unit (SPEC.md, section 5, steps 3 and 4):
+     * {@code z = saturate(round_shift(ax · 2^lx + ah · 2^lh + bias, sz))}.
+     *
+     * @param ah    the recurrent part, or null (Dense)
+     * @param bias  the bias already aligned to the accumulator format
+     * @return how many lanes saturated
+     */
+    static int preact(long[] ax, int lx, long[] ah, int lh, long bias, int sz, Storage type, int[] z, int n) {
+        long[] acc = ax;
+        for (int s = 0; s < n; s++) {
+            acc[s] = (ax[s] << lx) + bias;
+        }
+        if (ah != null) {
+            for (int s = 0; s < n; s++) {
+                acc[s] += ah[s] << lh;
+            }
+        }
+        return narrow(acc, sz, type, z, n);
+    }
+
+    /** {@code z = saturate(round_shift(v, shift))} lane by lane; returns how many lanes saturated. */
+    static int narrow(long[] v, int shift, Storage type, int[] z, int n) {
+        if (shift > 0) {
+            long half = 1L << (shift - 1);
+            for (int s = 0; s < n; s++) {
+                v[s] = (v[s] + half) >> shift;
+            }
+        } else if (shift < 0) {
+            for (int s = 0; s < n; s++) {
+                v[s] = v[s] << -shift;
+            }
+        }
+        int min = type.minCode();
+        int max = type.maxCode();
+        int clipped = 0;
+        for (int s = 0; s < n; s++) {
+            long x = v[s];
+            clipped += x > max || x < min ? 1 : 0;
+            z[s] = (int) Math.max(min, Math.min(max, x));
+        }
+        return clipped;
+    }
+
+    /** {@code y = act(z)} lane by lane; returns how many lanes' exact activation lay outside the output format. */
+    static int activate(ActivationKernel act, int[] z, int[] y, int n) {
+        int clipped = 0;
+        for (int s = 0; s < n; s++) {
+            y[s] = act.apply(z[s]);
+            clipped += act.saturates(z[s]) ? 1 : 0;
+        }
+        return clipped;
+    }
+}
