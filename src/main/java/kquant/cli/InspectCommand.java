@@ -80,7 +80,7 @@ final class InspectCommand implements Callable<Integer> {
         if (!model.inputShape().knownLength()) {
             long one = model.withTimesteps(1).macs();
             long perStep = model.withTimesteps(2).macs() - one;
-            return perStep + " per input timestep" + (one == perStep ? "" : " + " + (one - perStep)) + " (sequence length open)";
+            return perStep + "·T" + (one == perStep ? "" : " + " + (one - perStep)) + " (T, the sequence length, is open)";
         }
         return model.macs() + (model.inputShape().sequence() ? " (" + model.inputShape().timesteps() + " timesteps)" : "");
     }

@@ -96,4 +96,26 @@ class RecurrentCliTest {
             assertTrue(r.out().contains("total: " + c[1] + " parameters"), c[0] + "\n" + r.out());
         }
     }
+
+    /**
+     * gru5x (weights-only, with its config): GRU(70) over T open steps of 1 feature, RepeatVector(30), four GRU(70)
+     * over 30 steps, TimeDistributed(Dense(1)). MACs: (1 + 70)·3·70 per input step, then 4·30·(70 + 70)·3·70 + 30·70.
+     */
+    @Test
+    void inspectCountsMacsPerStepWhileTheLengthIsOpen() {
+        assumeTrue(Paths2.references().isPresent() && Paths2.zoo().isPresent(), "../shared is absent");
+        Cli.Result r = Cli.run("inspect", Paths2.zoo().get().resolve("gru5x_repeat_timedist_k3.weights.h5").toString(),
+                "--config", Paths2.references().get().resolve("zoo/gru5x_repeat_timedist_k3/config.json").toString());
+        assertEquals(0, r.code(), r.toString());
+        String out = r.out().replaceAll(" +", " ");
+        long first = 3 * 70 * (1 + 70 + 2);
+        long next = 3 * 70 * (70 + 70 + 2);
+        long perStep = (1 + 70) * 3 * 70;
+        long fixed = 4L * 30 * (70 + 70) * 3 * 70 + 30 * 70;
+        for (String expected : List.of("0 gru GRU (70,) " + first + " " + perStep + "/step", "2 gru_1 GRU (30, 70) " + next,
+                "total: " + (first + 4 * next + 71) + " parameters, " + perStep + "·T + " + fixed + " (T, the sequence length, is open)",
+                "keras_version 3 (inferred from the Keras 3 weights layout)")) {
+            assertTrue(out.contains(expected), "missing '" + expected + "' in\n" + r.out());
+        }
+    }
 }
