@@ -60,20 +60,27 @@ final class InspectCommand implements Callable<Integer> {
                     l.parameterCount(), macs(model, i));
             out.printf("      %s%n", l.equation());
             for (Tensor t : l.weights()) {
-                out.printf("      %-18s %-20s %s%n", t.name(), t.role(), t.shapeString());
+                out.printf("      %-18s %-46s %s%n", t.name(), t.role(), t.shapeString());
             }
         }
         out.printf("%ntotal: %d parameters, %s multiply-accumulates per sequence%n", model.parameterCount(), totalMacs(model));
         out.printf("weights sha256: %s%n", model.weightsSha256());
     }
 
+    /** A layer's MACs; per input timestep while the sequence length is open (a RepeatVector fixes it again). */
     private static String macs(Model model, int layer) {
-        return model.inputShape().knownLength() ? Long.toString(model.layers().get(layer).macs(model.inputShapeOf(layer))) : "per step";
+        if (model.inputShapeOf(layer).knownLength() || !model.inputShapeOf(layer).sequence()) {
+            return Long.toString(model.layers().get(layer).macs(model.inputShapeOf(layer)));
+        }
+        return model.layers().get(layer).macs(model.withTimesteps(1).inputShapeOf(layer)) + "/step";
     }
 
+    /** The total; with an open sequence length, a·T + b, found from T = 1 and T = 2 (every count is linear in T). */
     private static String totalMacs(Model model) {
         if (!model.inputShape().knownLength()) {
-            return "(sequence length open: " + model.withTimesteps(1).macs() + " per timestep)";
+            long one = model.withTimesteps(1).macs();
+            long perStep = model.withTimesteps(2).macs() - one;
+            return perStep + "·T" + (one == perStep ? "" : " + " + (one - perStep)) + " (T, the sequence length, is open)";
         }
         return model.macs() + (model.inputShape().sequence() ? " (" + model.inputShape().timesteps() + " timesteps)" : "");
     }

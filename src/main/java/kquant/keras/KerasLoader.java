@@ -33,6 +33,9 @@ import kquant.model.ModelSource;
  */
 public final class KerasLoader {
 
+    /** The version recorded for a Keras 3 weights-only file whose config does not say one either. */
+    static final String KERAS3_INFERRED = "3 (inferred from the Keras 3 weights layout)";
+
     private static final byte[] HDF5_SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
 
     private KerasLoader() {
@@ -86,6 +89,10 @@ public final class KerasLoader {
             }
             JsonConfigFile json = JsonConfigFile.read(configJson);
             String v = version != null ? version : json.kerasVersion();
+            if (v == null && keras3WeightsOnly && !keras2WeightsOnly) {
+                // only Keras 3 (and tf.keras 2.13+, whose to_json records its version) writes layers/<name>/vars
+                v = KERAS3_INFERRED;
+            }
             String b = backend != null ? backend : json.backend();
             ModelSource src = new ModelSource(fileName(file), "weights-only HDF5 + " + configJson.getFileName(), orUnknown(v), orUnknown(b));
             if (keras3WeightsOnly && !keras2WeightsOnly) {
@@ -137,7 +144,7 @@ public final class KerasLoader {
     private static Model build(String file, String configJson, ModelSource src, StoreFactory stores) {
         ConfigReader.ModelConfig cfg = new ConfigReader(file).read(configJson);
         WeightStore store = stores.create(cfg.layers());
-        LayerFactory factory = new LayerFactory(file, src.kerasMajor());
+        LayerFactory factory = new LayerFactory(file, KerasVersion.parse(src.kerasVersion()));
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < cfg.layers().size(); i++) {
             LayerConfig c = cfg.layers().get(i);

@@ -1,7 +1,6 @@
 package kquant.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import kquant.KquantException;
@@ -12,8 +11,6 @@ import kquant.model.Flatten;
 import kquant.model.Layer;
 import kquant.model.PassThrough;
 import kquant.model.RepeatVector;
-import kquant.model.SimpleRnn;
-import kquant.model.Tensor;
 
 /**
  * Turns one layer config and its stored arrays into a {@link Layer}, refusing by name every layer
@@ -25,31 +22,34 @@ final class LayerFactory {
     static final Set<String> TRAINING_ONLY = Set.of("Dropout", "SpatialDropout1D", "GaussianNoise",
             "GaussianDropout", "AlphaDropout", "ActivityRegularization");
 
-    static final String SUPPORTED = "SimpleRNN, Dense, TimeDistributed(Dense), Activation, Flatten, RepeatVector, "
-            + "InputLayer and training-only layers (Dropout, GaussianNoise, ...)";
+    static final String SUPPORTED = "SimpleRNN, LSTM, GRU, CuDNNLSTM, CuDNNGRU, Dense, TimeDistributed(Dense), Activation, "
+            + "Flatten, RepeatVector, InputLayer and training-only layers (Dropout, GaussianNoise, ...)";
 
     private final String file;
-    private final int kerasMajor;
+    private final LayerChecks checks;
+    private final RecurrentLayers recurrent;
 
-    LayerFactory(String file, int kerasMajor) {
+    LayerFactory(String file, KerasVersion version) {
         this.file = file;
-        this.kerasMajor = kerasMajor;
+        this.checks = new LayerChecks(file, version);
+        this.recurrent = new RecurrentLayers(checks);
     }
 
     Layer build(LayerConfig c, List<WeightStore.Array> arrays) {
         checkDtype(c);
+        if (RecurrentLayers.CLASSES.contains(c.className())) {
+            return recurrent.build(c, arrays);
+        }
         switch (c.className()) {
-            case "SimpleRNN":
-                return simpleRnn(c, arrays);
             case "Dense":
                 return dense(c, arrays, false);
             case "TimeDistributed":
                 return timeDistributed(c, arrays);
             case "Activation":
-                return new ActivationLayer(c.name(), activation(c, c.text("activation", "linear")));
+                return new ActivationLayer(c.name(), checks.activation(c, c.text("activation", "linear")));
             case "Flatten":
                 if (c.text("data_format", "channels_last").equals("channels_first")) {
-                    throw unsupportedOption(c, "data_format=channels_first");
+                    throw checks.unsupportedOption(c, "data_format=channels_first");
                 }
                 return new Flatten(c.name());
             case "RepeatVector":
@@ -58,37 +58,40 @@ final class LayerFactory {
                 if (TRAINING_ONLY.contains(c.className())) {
                     return new PassThrough(c.name(), c.className());
                 }
+                refuseMaskingAndCells(c);
                 throw KquantException.of("%s: layer %s (%s) is not supported; kquant runs %s",
                         file, c.name(), c.className(), SUPPORTED);
         }
     }
 
-    private SimpleRnn simpleRnn(LayerConfig c, List<WeightStore.Array> arrays) {
-        for (String option : new String[] {"stateful", "return_state", "time_major"}) {
-            if (c.bool(option, false)) {
-                throw unsupportedOption(c, option + "=True");
-            }
+    /** Masks and generic RNN cells get a refusal that says what they would change. */
+    private void refuseMaskingAndCells(LayerConfig c) {
+        if (c.className().equals("Masking")) {
+            throw KquantException.of("%s: layer %s (Masking) skips the timesteps equal to mask_value=%s; kquant runs every "
+                    + "timestep and does not support masking", file, c.name(), c.text("mask_value", "0.0"));
         }
-        int units = units(c);
-        boolean useBias = c.bool("use_bias", true);
-        Activation act = activation(c, c.text("activation", "tanh"));
-        expectArrays(c, arrays, useBias ? 3 : 2, useBias ? "kernel, recurrent_kernel, bias" : "kernel, recurrent_kernel");
-        return new SimpleRnn(c.name(), units, act, c.bool("return_sequences", false), c.bool("go_backwards", false),
-                tensor(c, "kernel", "input kernel W", arrays.get(0)),
-                tensor(c, "recurrent_kernel", "recurrent kernel U", arrays.get(1)),
-                useBias ? tensor(c, "bias", "bias b", arrays.get(2)) : null);
+        if (c.bool("mask_zero", false)) {
+            throw checks.unsupportedOption(c, "mask_zero=True", "it masks the timesteps that follow, and kquant does not support masking");
+        }
+        JsonNode cell = c.config().get("cell");
+        if (c.className().equals("RNN") && cell != null) {
+            String cellClass = cell.path("class_name").asText("?");
+            String why = cellClass.startsWith("Peephole") ? "peephole connections (c feeds the gates), which kquant does not compute"
+                    : "a generic RNN wrapper; kquant reads SimpleRNN, LSTM and GRU layers";
+            throw KquantException.of("%s: layer %s is RNN(%s): %s", file, c.name(), cellClass, why);
+        }
     }
 
     private Dense dense(LayerConfig c, List<WeightStore.Array> arrays, boolean timeDistributed) {
         if (c.has("lora_rank")) {
-            throw unsupportedOption(c, "lora_rank=" + c.config().get("lora_rank"));
+            throw checks.unsupportedOption(c, "lora_rank=" + c.config().get("lora_rank"));
         }
-        int units = units(c);
+        int units = checks.units(c);
         boolean useBias = c.bool("use_bias", c.bool("bias", true));
-        Activation act = activation(c, c.text("activation", "linear"));
-        expectArrays(c, arrays, useBias ? 2 : 1, useBias ? "kernel, bias" : "kernel");
-        return new Dense(c.name(), units, act, tensor(c, "kernel", "kernel V", arrays.get(0)),
-                useBias ? tensor(c, "bias", "bias c", arrays.get(1)) : null, timeDistributed);
+        Activation act = checks.activation(c, c.text("activation", "linear"));
+        checks.expectArrays(c, arrays, useBias ? 2 : 1, useBias ? "kernel, bias" : "kernel");
+        return new Dense(c.name(), units, act, checks.tensor(c, "kernel", "kernel V", arrays.get(0)),
+                useBias ? checks.tensor(c, "bias", "bias c", arrays.get(1)) : null, timeDistributed);
     }
 
     private Dense timeDistributed(LayerConfig c, List<WeightStore.Array> arrays) {
@@ -102,51 +105,13 @@ final class LayerFactory {
         return dense(innerConfig, arrays, true);
     }
 
-    private int units(LayerConfig c) {
-        try {
-            return c.integer("units", "output_dim");
-        } catch (IllegalArgumentException e) {
-            throw KquantException.of("%s: layer %s (%s) has no units in its config", file, c.name(), c.className());
-        }
-    }
-
-    private Activation activation(LayerConfig c, String name) {
-        Activation a = Activation.fromKeras(name, kerasMajor);
-        if (a == null) {
-            throw KquantException.of("%s: layer %s (%s) uses activation '%s', which kquant does not support",
-                    file, c.name(), c.className(), name);
-        }
-        return a;
-    }
-
     /** Keras 3 mixed-precision and quantized dtype policies change the arithmetic: refuse them. */
     private void checkDtype(LayerConfig c) {
         JsonNode d = c.config().get("dtype");
         String policy = d == null || d.isNull() ? "float32"
                 : d.isTextual() ? d.asText() : d.path("config").path("name").asText("float32");
         if (!policy.equals("float32")) {
-            throw unsupportedOption(c, "dtype=" + policy);
+            throw checks.unsupportedOption(c, "dtype=" + policy);
         }
-    }
-
-    private void expectArrays(LayerConfig c, List<WeightStore.Array> arrays, int n, String what) {
-        if (arrays.size() != n) {
-            throw KquantException.of("%s: layer %s (%s) should have %d weight arrays (%s) but the file holds %d",
-                    file, c.name(), c.className(), n, what, arrays.size());
-        }
-    }
-
-    private Tensor tensor(LayerConfig c, String name, String role, WeightStore.Array a) {
-        try {
-            return new Tensor(name, role, a.shape(), a.values());
-        } catch (IllegalArgumentException e) {
-            throw KquantException.of("%s: layer %s weight %s at %s has shape %s that does not match its %d values",
-                    file, c.name(), name, a.path(), Arrays.toString(a.shape()), a.values().length);
-        }
-    }
-
-    private KquantException unsupportedOption(LayerConfig c, String option) {
-        return KquantException.of("%s: layer %s (%s) uses option %s, which kquant does not support",
-                file, c.name(), c.className(), option);
     }
 }

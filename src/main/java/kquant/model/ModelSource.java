@@ -10,12 +10,9 @@ package kquant.model;
  */
 public record ModelSource(String file, String format, String kerasVersion, String backend) {
 
-    /** The major Keras version, 2 when the file does not say. */
+    /** The major Keras version (the number {@code kerasVersion} starts with), 2 when the file does not say. */
     public int kerasMajor() {
-        try {
-            return Integer.parseInt(kerasVersion.split("\\.")[0]);
-        } catch (NumberFormatException e) {
-            return 2;
-        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)").matcher(kerasVersion);
+        return m.find() ? Integer.parseInt(m.group(1)) : 2;
     }
 }

@@ -65,9 +65,9 @@ class BadInputCliTest {
         }
         assertFails(predict(plain.toString(), TEST_X), "plain.h5", "not a Keras model");
         Random r = new Random(1);
-        KerasFixtures.Files2 lstm = KerasFixtures.write(dir, "lstm", KerasFixtures.Layout.LEGACY_K2_13, new int[] {5, 6}, List.of(
-                FixtureLayer.custom("LSTM", "lstm_9", List.of(FixtureLayer.random(6, 8, 1, r), FixtureLayer.random(2, 8, 1, r)), "units", 2)));
-        assertFails(predict(lstm.model().toString(), TEST_X), "lstm.h5", "layer lstm_9 (LSTM) is not supported");
+        KerasFixtures.Files2 conv = KerasFixtures.write(dir, "conv", KerasFixtures.Layout.LEGACY_K2_13, new int[] {5, 6}, List.of(
+                FixtureLayer.custom("Conv1D", "conv_9", List.<float[][]>of(FixtureLayer.random(6, 8, 1, r)), "filters", 8)));
+        assertFails(predict(conv.model().toString(), TEST_X), "conv.h5", "layer conv_9 (Conv1D) is not supported");
     }
 
     @Test

@@ -171,9 +171,6 @@ class KerasLoaderTest {
     Stream<DynamicTest> unsupportedLayersAndOptionsAreNamed() {
         Random r = new Random(3);
         List<Object[]> cases = List.of(
-                new Object[] {"LSTM", FixtureLayer.custom("LSTM", "lstm_1", List.of(FixtureLayer.random(3, 16, 1, r),
-                        FixtureLayer.random(4, 16, 1, r)), "units", 4), "lstm_1 (LSTM)"},
-                new Object[] {"GRU", FixtureLayer.custom("GRU", "gru_7", List.<float[][]>of(FixtureLayer.random(3, 12, 1, r)), "units", 4), "gru_7 (GRU)"},
                 new Object[] {"Masking", FixtureLayer.plain("Masking", "mask", "mask_value", 0.0), "mask (Masking)"},
                 new Object[] {"Bidirectional", FixtureLayer.plain("Bidirectional", "bidi"), "bidi (Bidirectional)"},
                 new Object[] {"Conv1D", FixtureLayer.custom("Conv1D", "conv", List.<float[][]>of(FixtureLayer.random(3, 3, 1, r))), "conv (Conv1D)"},

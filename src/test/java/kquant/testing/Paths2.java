@@ -24,4 +24,14 @@ public final class Paths2 {
         Path p = env != null ? Path.of(env) : Path.of("").toAbsolutePath().getParent().resolve("shared").resolve("keras-zoo");
         return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
     }
+
+    /**
+     * The reference outputs beside the project ({@code ../shared/references}, see its README), or
+     * {@code KQUANT_REFERENCES}; empty when neither exists, and tests that need it skip.
+     */
+    public static Optional<Path> references() {
+        String env = System.getenv("KQUANT_REFERENCES");
+        Path p = env != null ? Path.of(env) : Path.of("").toAbsolutePath().getParent().resolve("shared").resolve("references");
+        return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
+    }
 }
