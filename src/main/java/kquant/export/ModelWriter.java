@@ -1,6 +1,7 @@
 package kquant.export;
 
 import kquant.fixed.ActivationKernel;
+import kquant.fixed.ActivationTable;
 import kquant.fixed.QActivation;
 import kquant.fixed.QDense;
 import kquant.fixed.QLayer;
@@ -223,15 +224,29 @@ final class ModelWriter {
             case RELU:
                 c.format("    kq_relu_%s(%s, %s, %s, %d, %s, saturations);", t, in, out, count, k.fIn() - k.fOut(), sat);
                 break;
+            case HARD_SIGMOID:
+                long[] h = k.hardSigmoidConstants();
+                c.format("    kq_hard_sigmoid_%s(%s, %s, %s, %dLL, %dLL, %dLL, %dLL, %s, saturations); /* %s */", t, in, out, count, h[0], h[1], h[2],
+                        1L << k.fOut(), sat, k.activation().kerasName());
+                break;
             case MULTIPLY_AND_TABLE:
-                c.format("    kq_multiply_table_%s(%s, %s, %s, %d, %d, %s, %d, %s, saturations); /* %s */", t, in, out, count,
-                        k.multiplier(), ActivationKernel.MULTIPLIER_BITS + k.fIn() - k.fOut(), table, k.step(), sat,
-                        k.activation().kerasName());
+                tableStruct(c, t, k, table);
+                c.format("    kq_multiply_table_%s(%s, %s, %s, %d, %d, &table, %s, saturations); /* %s */", t, in, out, count,
+                        k.multiplier(), ActivationKernel.MULTIPLIER_BITS + k.fIn() - k.fOut(), sat, k.activation().kerasName());
                 break;
             default:
-                c.format("    kq_table_%s(%s, %s, %s, %s, %d, %s, saturations); /* %s */", t, in, out, count, table, k.step(), sat,
+                tableStruct(c, t, k, table);
+                c.format("    kq_table_%s(%s, %s, %s, &table, %s, saturations); /* %s */", t, in, out, count, sat,
                         k.activation().kerasName());
         }
+    }
+
+    /** The table's parameters as one const struct (SPEC.md, section 7, "Tables"). */
+    private static void tableStruct(CText c, String suffix, ActivationKernel k, String entries) {
+        ActivationTable t = k.table();
+        String mirror = "KQ_MIRROR_" + t.mirror().name();
+        c.format("    static const kq_table_%s_t table = {%s, %d, %d, %d, %d, %d, %s};", suffix, entries, t.start(), t.end(),
+                t.mirror() == ActivationTable.Mirror.COMPLEMENT ? 1 << k.fOut() : 0, t.step(), t.extraBits(), mirror);
     }
 
     private void run(CText c) {

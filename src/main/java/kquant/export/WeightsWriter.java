@@ -3,6 +3,7 @@ package kquant.export;
 import java.util.ArrayList;
 import java.util.List;
 import kquant.fixed.ActivationKernel;
+import kquant.fixed.ActivationTable;
 import kquant.fixed.Format;
 import kquant.fixed.QActivation;
 import kquant.fixed.QBias;
@@ -77,10 +78,13 @@ final class WeightsWriter {
     }
 
     private void table(String layer, ActivationKernel k) {
-        if (k.table().length > 0) {
-            arrays.add(new Array(n.global(layer, "table"), plan.activationType(), k.table(),
-                    String.format("%s(z) for z from %d every %d codes, Q%d -> Q%d, max error %.3f LSB", k.activation().kerasName(),
-                            plan.scheme.activations().minCode(), 1 << k.step(), k.fIn(), k.fOut(), k.maxErrorLsb()), false));
+        ActivationTable t = k.table();
+        if (t != null) {
+            arrays.add(new Array(n.global(layer, "table"), k.type().cType(), t.entries(),
+                    String.format("%s(z) for z from %d to %d every %d codes%s, Q%d -> Q%d with %d extra fractional bits, max error %.3f LSB",
+                            k.activation().kerasName(), t.start(), t.end(), 1 << t.step(),
+                            t.mirror() == ActivationTable.Mirror.NONE ? "" : " (mirrored above 0)", k.fIn(), k.fOut(), t.extraBits(),
+                            k.maxErrorLsb()), false));
         }
     }
 

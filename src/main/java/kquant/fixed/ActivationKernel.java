@@ -11,8 +11,12 @@ import kquant.model.Activation;
  *   <li>{@code linear}: a rounding shift; {@code relu}: the same for {@code z > 0}, else 0.</li>
  *   <li>{@code selu}, {@code elu}: {@code z >= 0} by a fixed-point multiply with
  *       {@code M = round(slope · 2^30)}; {@code z < 0} from a table over the negative codes.</li>
+ *   <li>{@code hard_sigmoid}: exact integer arithmetic, no table.</li>
  *   <li>every other activation: a table over all codes.</li>
  * </ul>
+ *
+ * <p>Input and output codes have the same type, except for an LSTM's {@code act(c)}: its input is
+ * the int16 cell state, its output an activation of the scheme (int8 in q7).
  *
  * <p>A table holds the correctly rounded output at every {@code 2^k}-th input code and
  * interpolates linearly between them. An int8 table uses {@code k = 0}: one entry per input code, so every
@@ -23,33 +27,33 @@ import kquant.model.Activation;
 public final class ActivationKernel {
 
     /** How the kernel computes. */
-    public enum Kind { RESCALE, RELU, MULTIPLY_AND_TABLE, TABLE }
+    public enum Kind { RESCALE, RELU, MULTIPLY_AND_TABLE, TABLE, HARD_SIGMOID }
 
     /** The multiplier of the positive branch has this many fractional bits. */
     public static final int MULTIPLIER_BITS = 30;
 
     private final Activation activation;
+    private final Storage inType;
     private final Storage type;
     private final int fIn;
     private final int fOut;
     private final Kind kind;
     private final long multiplier;
-    private final int table[];
-    private final int step;
+    private final ActivationTable table;
     private final int satLow;
     private final int satHigh;
     private final double maxErrorLsb;
 
-    private ActivationKernel(Activation activation, Storage type, int fIn, int fOut, Kind kind, long multiplier,
-            int[] table, int step, int satLow, int satHigh, double maxErrorLsb) {
+    private ActivationKernel(Activation activation, Storage inType, Storage type, int fIn, int fOut, Kind kind, long multiplier,
+            ActivationTable table, int satLow, int satHigh, double maxErrorLsb) {
         this.activation = activation;
+        this.inType = inType;
         this.type = type;
         this.fIn = fIn;
         this.fOut = fOut;
         this.kind = kind;
         this.multiplier = multiplier;
         this.table = table;
-        this.step = step;
         this.satLow = satLow;
         this.satHigh = satHigh;
         this.maxErrorLsb = maxErrorLsb;
@@ -61,47 +65,53 @@ public final class ActivationKernel {
      * @param boundLsb  the largest error an int16 table may have, in LSB of the output (at least 0.5)
      */
     public static ActivationKernel build(Activation activation, Storage type, int fIn, int fOut, double boundLsb) {
-        double[] exact = exact(activation, type, fIn, fOut);
+        return build(activation, type, type, fIn, fOut, boundLsb);
+    }
+
+    /** The same, from codes of {@code inType} to codes of {@code outType}. */
+    public static ActivationKernel build(Activation activation, Storage inType, Storage outType, int fIn, int fOut, double boundLsb) {
+        double[] exact = exact(activation, inType, fIn, fOut);
         Kind kind = kindOf(activation);
-        if (kind == Kind.RESCALE || kind == Kind.RELU) {
-            return withStep(activation, type, fIn, fOut, 0, exact);
+        if (kind == Kind.RESCALE || kind == Kind.RELU || kind == Kind.HARD_SIGMOID) {
+            return withStep(activation, inType, outType, fIn, fOut, 0, exact);
         }
-        int largestStep = type == Storage.INT8 ? 0 : type.bits() - 1;
+        int largestStep = inType == Storage.INT8 ? 0 : inType.bits() - 1;
         for (int k = largestStep; k > 0; k--) {
-            ActivationKernel candidate = withStep(activation, type, fIn, fOut, k, exact);
-            if (candidate.maxErrorLsb <= boundLsb) {
+            ActivationKernel candidate = withStep(activation, inType, outType, fIn, fOut, k, exact);
+            if (candidate != null && candidate.maxErrorLsb <= boundLsb) {
                 return candidate;
             }
         }
-        return withStep(activation, type, fIn, fOut, 0, exact);
+        return withStep(activation, inType, outType, fIn, fOut, 0, exact);
     }
 
     /** The kernel with table entries every {@code 2^k} codes (for tests of the size search). */
     static ActivationKernel withStep(Activation activation, Storage type, int fIn, int fOut, int k) {
-        return withStep(activation, type, fIn, fOut, k, exact(activation, type, fIn, fOut));
+        return withStep(activation, type, type, fIn, fOut, k, exact(activation, type, fIn, fOut));
     }
 
     /** The exact activation of every input code, in units of the output LSB. */
-    private static double[] exact(Activation activation, Storage type, int fIn, int fOut) {
+    private static double[] exact(Activation activation, Storage inType, int fIn, int fOut) {
         if (!activation.elementwise()) {
             throw KquantException.of("activation %s has no integer kernel; kquant runs it in the float engine only", activation.kerasName());
         }
-        double[] exact = new double[type.maxCode() - type.minCode() + 1];
-        for (int z = type.minCode(); z <= type.maxCode(); z++) {
-            exact[z - type.minCode()] = Math.scalb(activation.apply(Fixed.dequantize(z, fIn)), fOut);
+        double[] exact = new double[inType.maxCode() - inType.minCode() + 1];
+        for (int z = inType.minCode(); z <= inType.maxCode(); z++) {
+            exact[z - inType.minCode()] = Math.scalb(activation.apply(Fixed.dequantize(z, fIn)), fOut);
         }
         return exact;
     }
 
-    private static ActivationKernel withStep(Activation activation, Storage type, int fIn, int fOut, int k, double[] exact) {
-        int lo = type.minCode();
-        int hi = type.maxCode();
+    private static ActivationKernel withStep(Activation activation, Storage inType, Storage type, int fIn, int fOut, int k,
+            double[] exact) {
+        int lo = inType.minCode();
+        int hi = inType.maxCode();
         int satHigh = hi + 1;
-        for (int z = hi; z >= 0 && Fixed.quantizeUnclamped(exact[z - lo], 0) > hi; z--) {
+        for (int z = hi; z >= 0 && Fixed.quantizeUnclamped(exact[z - lo], 0) > type.maxCode(); z--) {
             satHigh = z;
         }
         int satLow = lo - 1;
-        for (int z = lo; z < 0 && Fixed.quantizeUnclamped(exact[z - lo], 0) < lo; z++) {
+        for (int z = lo; z < 0 && Fixed.quantizeUnclamped(exact[z - lo], 0) < type.minCode(); z++) {
             satLow = z;
         }
         Kind kind = kindOf(activation);
@@ -110,13 +120,19 @@ public final class ActivationKernel {
             double slope = activation == Activation.SELU ? Activation.SELU_SCALE : 1.0;
             multiplier = Math.round(Math.scalb(slope, MULTIPLIER_BITS));
         }
-        int[] t = null;
-        if (kind == Kind.TABLE || kind == Kind.MULTIPLY_AND_TABLE) {
-            int span = kind == Kind.TABLE ? hi - lo + 1 : -lo;
-            t = table(activation, type, fIn, fOut, lo, span, k);
+        if (kind == Kind.HARD_SIGMOID) {
+            HardSigmoid.check(activation, inType, fIn, fOut);
         }
-        return new ActivationKernel(activation, type, fIn, fOut, kind, multiplier, t, t == null ? 0 : k, satLow, satHigh, 0)
-                .withError(exact);
+        ActivationTable t = null;
+        if (kind == Kind.TABLE || kind == Kind.MULTIPLY_AND_TABLE) {
+            ActivationTable.Mirror mirror = kind == Kind.TABLE ? ActivationTable.mirrorOf(activation) : ActivationTable.Mirror.NONE;
+            int upTo = kind == Kind.TABLE && mirror == ActivationTable.Mirror.NONE ? hi : 0;
+            t = ActivationTable.build(activation, inType, type, fIn, fOut, k, mirror, upTo, exact);
+            if (t == null) {
+                return null;
+            }
+        }
+        return new ActivationKernel(activation, inType, type, fIn, fOut, kind, multiplier, t, satLow, satHigh, 0).withError(exact);
     }
 
     private static Kind kindOf(Activation a) {
@@ -125,29 +141,20 @@ public final class ActivationKernel {
             case RELU: return Kind.RELU;
             case SELU:
             case ELU: return Kind.MULTIPLY_AND_TABLE;
+            case HARD_SIGMOID:
+            case HARD_SIGMOID_KERAS3: return Kind.HARD_SIGMOID;
             default: return Kind.TABLE;
         }
     }
 
-    /** Entry i holds the correctly rounded f at input code {@code lo + i · 2^k}. */
-    private static int[] table(Activation a, Storage s, int fIn, int fOut, int lo, int span, int k) {
-        int entries = k == 0 ? span : (span >> k) + 1;
-        int[] t = new int[entries];
-        for (int i = 0; i < entries; i++) {
-            long code = lo + ((long) i << k);
-            t[i] = Fixed.quantize(a.apply(Fixed.dequantize(code, fIn)), fOut, s);
-        }
-        return t;
-    }
-
     private ActivationKernel withError(double[] exact) {
-        int lo = type.minCode();
+        int lo = inType.minCode();
         double worst = 0;
-        for (int z = lo; z <= type.maxCode(); z++) {
-            double ideal = Math.max(lo, Math.min(type.maxCode(), exact[z - lo]));
+        for (int z = lo; z <= inType.maxCode(); z++) {
+            double ideal = Math.max(type.minCode(), Math.min(type.maxCode(), exact[z - lo]));
             worst = Math.max(worst, Math.abs(apply(z) - ideal));
         }
-        return new ActivationKernel(activation, type, fIn, fOut, kind, multiplier, table, step, satLow, satHigh, worst);
+        return new ActivationKernel(activation, inType, type, fIn, fOut, kind, multiplier, table, satLow, satHigh, worst);
     }
 
     /** The output code for input code {@code z} (SPEC.md, "Activations"). */
@@ -159,19 +166,15 @@ public final class ActivationKernel {
                 return z <= 0 ? 0 : Fixed.saturate(Fixed.roundShift(z, fIn - fOut), type);
             case MULTIPLY_AND_TABLE:
                 return z >= 0 ? Fixed.saturate(Fixed.multiplyRound(z, multiplier, MULTIPLIER_BITS + fIn - fOut), type) : lookup(z);
+            case HARD_SIGMOID:
+                return Fixed.saturate(HardSigmoid.apply(activation, z, fIn, fOut), type);
             default:
                 return lookup(z);
         }
     }
 
     private int lookup(int z) {
-        int d = z - type.minCode();
-        if (step == 0) {
-            return table[d];
-        }
-        int i = d >> step;
-        int r = d & ((1 << step) - 1);
-        return table[i] + (int) Fixed.roundShift((long) (table[i + 1] - table[i]) * r, step);
+        return Fixed.saturate(table.lookup(z), type);
     }
 
     /** True when the exact activation of {@code z} lies outside the output format (counted as a saturation). */
@@ -183,9 +186,14 @@ public final class ActivationKernel {
         return activation;
     }
 
-    /** The storage type of input and output codes (and table entries). */
+    /** The storage type of the output codes (and table entries). */
     public Storage type() {
         return type;
+    }
+
+    /** The storage type of the input codes: {@link #type()}, or int16 for an LSTM's act(c). */
+    public Storage inType() {
+        return inType;
     }
 
     public Kind kind() {
@@ -205,14 +213,14 @@ public final class ActivationKernel {
         return multiplier;
     }
 
-    /** The table in output codes; empty for rescale and relu. */
-    public int[] table() {
-        return table == null ? new int[0] : table.clone();
+    /** hard_sigmoid's constants {mul, add, den}: {@code code = clamp(floor((z · mul + add) / den), 0, 2^fOut)}. */
+    public long[] hardSigmoidConstants() {
+        return HardSigmoid.constants(activation, fIn, fOut);
     }
 
-    /** {@code k}: table entries sit every {@code 2^k} input codes. */
-    public int step() {
-        return step;
+    /** The lookup table, or null for rescale, relu and hard_sigmoid. */
+    public ActivationTable table() {
+        return table;
     }
 
     public int satLow() {
@@ -229,7 +237,7 @@ public final class ActivationKernel {
     }
 
     public int tableBytes() {
-        return table == null ? 0 : table.length * type.bytes();
+        return table == null ? 0 : table.size() * type.bytes();
     }
 
     /** One line for people: what the kernel is and what it costs. */
@@ -239,10 +247,13 @@ public final class ActivationKernel {
             case RESCALE:
             case RELU:
                 return io + ": rounding shift, no table, max error " + String.format(java.util.Locale.ROOT, "%.2f LSB", maxErrorLsb);
+            case HARD_SIGMOID:
+                return io + ": exact integer arithmetic, no table, max error " + String.format(java.util.Locale.ROOT, "%.2f LSB", maxErrorLsb);
             default:
+                String what = kind == Kind.MULTIPLY_AND_TABLE ? "negative-half"
+                        : table.mirror() == ActivationTable.Mirror.NONE ? "full-range" : "half-range (mirrored)";
                 return String.format(java.util.Locale.ROOT, "%s: %s table of %d %s (%d bytes), one entry every %d codes, max error %.3f LSB",
-                        io, kind == Kind.TABLE ? "full-range" : "negative-half", table.length, type.cType(), tableBytes(),
-                        1 << step, maxErrorLsb);
+                        io, what, table.size(), type.cType(), tableBytes(), 1 << table.step(), maxErrorLsb);
         }
     }
 }

@@ -67,7 +67,7 @@ public final class Report {
         for (Analysis.Run r : a.runs) {
             for (Map.Entry<String, ActivationKernel> k : r.quantized().activationKernels().entrySet()) {
                 // linear and relu are exact shifts; only table kernels have an error worth drawing
-                if (k.getValue().table().length > 0) {
+                if (k.getValue().table() != null) {
                     tables.add(charts.tableError(r, k.getKey(), k.getValue()));
                 }
             }

@@ -146,21 +146,54 @@ KQ_DEFINE_PREACT(kq_preact_a16w8, int8_t, int16_t, kq_sat16_count)
  * activation lies outside the output format) in *saturations.
  */
 
-/* Entries of a table every 2^step input codes from the type's smallest code, interpolated. */
-#define KQ_DEFINE_ACTIVATIONS(SUFFIX, TYPE, MIN_CODE, SAT)                                      \
-    static inline TYPE kq_table_lookup_##SUFFIX(int32_t v, const TYPE *table, int step)         \
-    {                                                                                           \
-        int32_t d = v - (MIN_CODE);                                                             \
-        int32_t i, r, lo;                                                                       \
-        if (step == 0) {                                                                        \
-            return table[d];                                                                    \
-        }                                                                                       \
-        i = d >> step;                                                                          \
-        r = d & ((1 << step) - 1);                                                              \
-        lo = table[i];                                                                          \
-        return (TYPE)(lo + kq_round_shift32((table[i + 1] - lo) * r, step));                    \
-    }                                                                                           \
+/*
+ * A lookup table (SPEC.md, section 7, "Tables"): entry i holds f(start + i * 2^step) with `extra`
+ * more fractional bits than the output; inputs outside [start, end] are clamped; a mirrored table
+ * covers z <= 0 only and gives -f(-z) (odd) or one - f(-z) (complement) above. The output is
+ * interpolated and rounded once; the caller saturates it.
+ */
+#define KQ_MIRROR_NONE 0
+#define KQ_MIRROR_ODD 1
+#define KQ_MIRROR_COMPLEMENT 2
+
+#define KQ_DEFINE_TABLE(SUFFIX, TYPE)                                                          \
+    typedef struct {                                                                            \
+        const TYPE *entries;                                                                    \
+        int32_t start;                                                                          \
+        int32_t end;                                                                            \
+        int32_t one;                                                                            \
+        uint8_t step;                                                                           \
+        uint8_t extra;                                                                          \
+        uint8_t mirror;                                                                         \
+    } kq_table_##SUFFIX##_t;                                                                    \
                                                                                                 \
+    static inline int32_t kq_table_lookup_##SUFFIX(int32_t z, const kq_table_##SUFFIX##_t *t)   \
+    {                                                                                           \
+        int flip = t->mirror != KQ_MIRROR_NONE && z > 0;                                        \
+        int32_t v = flip ? -z : z;                                                              \
+        int32_t d, y;                                                                           \
+        v = v < t->start ? t->start : v > t->end ? t->end : v;                                  \
+        d = v - t->start;                                                                       \
+        if (t->step == 0) {                                                                     \
+            y = t->extra == 0 ? t->entries[d] : kq_round_shift32(t->entries[d], t->extra);     \
+        } else {                                                                                \
+            int32_t i = d >> t->step;                                                           \
+            int32_t r = d & ((1 << t->step) - 1);                                               \
+            int32_t acc = t->entries[i] * (1 << t->step);                                       \
+            if (v < t->end) {                                                                   \
+                acc += (t->entries[i + 1] - t->entries[i]) * r;                                 \
+            }                                                                                   \
+            y = kq_round_shift32(acc, t->step + t->extra);                                      \
+        }                                                                                       \
+        return !flip ? y : t->mirror == KQ_MIRROR_ODD ? -y : t->one - y;                        \
+    }
+
+/* int16 table entries (q15, a16w8). */
+KQ_DEFINE_TABLE(s16, int16_t)
+/* int8 table entries (q7). */
+KQ_DEFINE_TABLE(s8, int8_t)
+
+#define KQ_DEFINE_ACTIVATIONS(SUFFIX, TYPE, MIN_CODE, SAT)                                      \
     static inline void kq_count_##SUFFIX(const TYPE *z, size_t n, int32_t sat_low,              \
                                          int32_t sat_high, uint32_t *saturations)               \
     {                                                                                           \
@@ -199,27 +232,46 @@ KQ_DEFINE_PREACT(kq_preact_a16w8, int8_t, int16_t, kq_sat16_count)
     /* selu, elu: z >= 0 by multiply_round(z, multiplier, mshift); z < 0 from the table */      \
     static inline void kq_multiply_table_##SUFFIX(const TYPE *z, TYPE *y, size_t n,             \
                                                   int32_t multiplier, int mshift,               \
-                                                  const TYPE *table, int step, int32_t sat_low, \
-                                                  int32_t sat_high, uint32_t *saturations)      \
+                                                  const kq_table_##SUFFIX##_t *table,           \
+                                                  int32_t sat_low, int32_t sat_high,            \
+                                                  uint32_t *saturations)                        \
     {                                                                                           \
         size_t j;                                                                               \
         kq_count_##SUFFIX(z, n, sat_low, sat_high, saturations);                                \
         for (j = 0; j < n; j++) {                                                               \
             int32_t v = z[j];                                                                   \
             y[j] = v >= 0 ? SAT(kq_round_shift64((int64_t)v * multiplier, mshift))              \
-                          : kq_table_lookup_##SUFFIX(v, table, step);                           \
+                          : SAT(kq_table_lookup_##SUFFIX(v, table));                            \
         }                                                                                       \
     }                                                                                           \
                                                                                                 \
-    /* every other activation: the table over all codes */                                      \
-    static inline void kq_table_##SUFFIX(const TYPE *z, TYPE *y, size_t n, const TYPE *table,   \
-                                         int step, int32_t sat_low, int32_t sat_high,           \
-                                         uint32_t *saturations)                                 \
+    /* hard_sigmoid, exact (SPEC.md, section 7): clamp(floor((z * mul + add) / den), 0, top) */ \
+    static inline void kq_hard_sigmoid_##SUFFIX(const TYPE *z, TYPE *y, size_t n, int64_t mul,  \
+                                                int64_t add, int64_t den, int64_t top,          \
+                                                int32_t sat_low, int32_t sat_high,              \
+                                                uint32_t *saturations)                          \
     {                                                                                           \
         size_t j;                                                                               \
         kq_count_##SUFFIX(z, n, sat_low, sat_high, saturations);                                \
         for (j = 0; j < n; j++) {                                                               \
-            y[j] = kq_table_lookup_##SUFFIX(z[j], table, step);                                 \
+            int64_t num = z[j] * mul + add;                                                     \
+            int64_t q = num / den;                                                              \
+            if (num % den != 0 && num < 0) {                                                    \
+                q -= 1; /* C division truncates toward zero; the formula floors */              \
+            }                                                                                   \
+            y[j] = SAT(q < 0 ? 0 : q > top ? top : q);                                          \
+        }                                                                                       \
+    }                                                                                           \
+                                                                                                \
+    /* every other activation: the table */                                                     \
+    static inline void kq_table_##SUFFIX(const TYPE *z, TYPE *y, size_t n,                      \
+                                         const kq_table_##SUFFIX##_t *table, int32_t sat_low,   \
+                                         int32_t sat_high, uint32_t *saturations)               \
+    {                                                                                           \
+        size_t j;                                                                               \
+        kq_count_##SUFFIX(z, n, sat_low, sat_high, saturations);                                \
+        for (j = 0; j < n; j++) {                                                               \
+            y[j] = SAT(kq_table_lookup_##SUFFIX(z[j], table));                                  \
         }                                                                                       \
     }
 
