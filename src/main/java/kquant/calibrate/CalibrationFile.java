@@ -79,7 +79,8 @@ public final class CalibrationFile {
                 }
             } else {
                 n.put("frac_bits", t.format().bits());
-                int bits = t.weight() ? c.scheme().weights().bits() : c.scheme().activations().bits();
+                int bits = t.weight() ? c.scheme().weights().bits()
+                        : t.name().endsWith("/cell") ? c.scheme().cells().bits() : c.scheme().activations().bits();
                 ArrayNode range = n.putArray("format_range");
                 range.add(Numbers.decimal(Math.scalb(-Math.pow(2, bits - 1), -t.format().bits()), Numbers.FLOAT64_DIGITS));
                 range.add(Numbers.decimal(Math.scalb(Math.pow(2, bits - 1) - 1, -t.format().bits()), Numbers.FLOAT64_DIGITS));
@@ -112,9 +113,9 @@ public final class CalibrationFile {
             n.put("tensor", e.getKey());
             n.put("activation", k.activation().kerasName());
             n.put("kind", k.kind().name().toLowerCase(java.util.Locale.ROOT));
-            n.put("entries", k.table().length);
+            n.put("entries", k.table() == null ? 0 : k.table().size());
             n.put("bytes", k.tableBytes());
-            n.put("codes_per_entry", k.table().length == 0 ? 0 : 1 << k.step());
+            n.put("codes_per_entry", k.table() == null ? 0 : 1 << k.table().step());
             n.put("max_error_lsb", Numbers.decimal(k.maxErrorLsb(), 4));
         }
         return kquant.JsonText.pretty(root);

@@ -15,6 +15,7 @@ import kquant.engine.FloatEngine;
 import kquant.fixed.Format;
 import kquant.fixed.Formats;
 import kquant.fixed.Scheme;
+import kquant.fixed.Storage;
 import kquant.fixed.TensorNames;
 import kquant.model.Activation;
 import kquant.model.Dense;
@@ -204,7 +205,8 @@ public final class Calibrator {
                         ActivationFormats.describe(s, o.scheme().activations())));
             } else {
                 TensorStatistics s = stats.get(e.name());
-                ActivationFormats.Decision d = ActivationFormats.choose(rule, s, o.scheme().activations(), o.percentile(), o.headroomBits());
+                Storage type = e.cell() ? o.scheme().cells() : o.scheme().activations();
+                ActivationFormats.Decision d = ActivationFormats.choose(rule, s, type, o.percentile(), o.headroomBits());
                 choices.put(e.name(), new Calibration.Choice(e.name(), false, Format.of(d.fracBits()), s.overall(), d.reason(), d.details()));
             }
         }
@@ -219,10 +221,9 @@ public final class Calibrator {
      */
     static Map<String, String> tiedOutputs(Model m) {
         Map<String, String> tied = new LinkedHashMap<>();
-        for (Layer l : m.layers()) {
-            Activation a = l instanceof SimpleRnn r ? r.activation() : l instanceof Dense d ? d.activation() : null;
-            if (a == Activation.LINEAR || a == Activation.RELU) {
-                tied.put(l.name() + (l instanceof SimpleRnn ? "/state" : "/output"), l.name() + "/preact");
+        for (TensorNames.Entry e : TensorNames.of(m)) {
+            if (e.tiedTo() != null) {
+                tied.put(e.name(), e.tiedTo());
             }
         }
         return tied;

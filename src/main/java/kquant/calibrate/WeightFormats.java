@@ -10,7 +10,7 @@ import kquant.fixed.Storage;
 import kquant.model.Dense;
 import kquant.model.Layer;
 import kquant.model.Model;
-import kquant.model.SimpleRnn;
+import kquant.model.Recurrent;
 import kquant.model.Tensor;
 
 /**
@@ -27,7 +27,7 @@ final class WeightFormats {
         Map<String, Format> out = new LinkedHashMap<>();
         for (Layer l : model.layers()) {
             String n = l.name() + "/";
-            if (l instanceof SimpleRnn r) {
+            if (l instanceof Recurrent r) {
                 out.put(n + "kernel", matrix(r.kernel(), scheme, perUnit, policy));
                 out.put(n + "recurrent_kernel", matrix(r.recurrentKernel(), scheme, perUnit, policy));
                 if (r.useBias()) {

@@ -6,9 +6,12 @@ import kquant.model.Activation;
 import kquant.model.ActivationLayer;
 import kquant.model.Dense;
 import kquant.model.Flatten;
+import kquant.model.Gru;
+import kquant.model.Lstm;
 import kquant.model.Layer;
 import kquant.model.Model;
 import kquant.model.PassThrough;
+import kquant.model.Recurrent;
 import kquant.model.RepeatVector;
 import kquant.model.SimpleRnn;
 
@@ -34,11 +37,20 @@ public final class ReferenceEngine implements Engine {
         this.model = model;
         this.precision = precision;
         for (Layer layer : model.layers()) {
-            double[][] w = new double[3][];
-            if (layer instanceof SimpleRnn rnn) {
+            double[][] w = new double[4][];
+            if (layer instanceof Gru gru) {
+                w[0] = gru.kernel().toDoubles();
+                w[1] = gru.recurrentKernel().toDoubles();
+                w[2] = new double[3 * gru.units()];
+                w[3] = new double[3 * gru.units()];
+                for (int j = 0; j < 3 * gru.units(); j++) {
+                    w[2][j] = gru.inputBias(j);
+                    w[3][j] = gru.recurrentBias(j);
+                }
+            } else if (layer instanceof Recurrent rnn) {
                 w[0] = rnn.kernel().toDoubles();
                 w[1] = rnn.recurrentKernel().toDoubles();
-                w[2] = rnn.useBias() ? rnn.bias().toDoubles() : new double[rnn.units()];
+                w[2] = rnn.useBias() ? rnn.bias().toDoubles() : new double[rnn.gates() * rnn.units()];
             } else if (layer instanceof Dense dense) {
                 w[0] = dense.kernel().toDoubles();
                 w[2] = dense.useBias() ? dense.bias().toDoubles() : new double[dense.units()];
@@ -166,6 +178,10 @@ public final class ReferenceEngine implements Engine {
         double[][] out;
         if (layer instanceof SimpleRnn rnn) {
             return simpleRnn(rnn, w, in, trace);
+        } else if (layer instanceof Lstm lstm) {
+            return lstm(lstm, w, in, trace);
+        } else if (layer instanceof Gru gru) {
+            return gru(gru, w, in, trace);
         } else if (layer instanceof Dense dense) {
             return dense(dense, w, in, trace);
         } else if (layer instanceof ActivationLayer a) {
@@ -221,6 +237,110 @@ public final class ReferenceEngine implements Engine {
                 trace.step(n + "input_part", inputPart);
                 trace.step(n + "recurrent_part", recurrentPart);
                 trace.step(n + "preact", z);
+                trace.step(n + "state", h);
+            }
+        }
+        return sequence != null ? sequence : new double[][] {h.clone()};
+    }
+
+    /** One LSTM over the sequence, in Keras's order: {@code a = (x·W + h·U) + b}, {@code c = f·c + i·g}, {@code h = o·act(c)}. */
+    private double[][] lstm(Lstm lstm, double[][] weights, double[][] x, TraceSink trace) {
+        int u = lstm.units();
+        int steps = x.length;
+        double[] h = new double[u];
+        double[] c = new double[u];
+        double[][] sequence = lstm.returnSequences() ? new double[steps][] : null;
+        String n = lstm.name() + "/";
+        for (int k = 0; k < steps; k++) {
+            double[] inputPart = matVec(x[lstm.goBackwards() ? steps - 1 - k : k], weights[0], 4 * u);
+            double[] recurrentPart = matVec(h, weights[1], 4 * u);
+            double[] z = new double[4 * u];
+            double[] gate = new double[4 * u];
+            for (int j = 0; j < 4 * u; j++) {
+                z[j] = precision.round(precision.round(inputPart[j] + recurrentPart[j]) + weights[2][j]);
+                gate[j] = precision.round((j / u == 2 ? lstm.activation() : lstm.recurrentActivation()).apply(z[j]));
+            }
+            double[] act = new double[u];
+            for (int j = 0; j < u; j++) {
+                double fc = precision.round(gate[u + j] * c[j]);
+                double ig = precision.round(gate[j] * gate[2 * u + j]);
+                c[j] = precision.round(fc + ig);
+                act[j] = precision.round(lstm.activation().apply(c[j]));
+                h[j] = precision.round(gate[3 * u + j] * act[j]);
+            }
+            if (sequence != null) {
+                sequence[k] = h.clone();
+            }
+            if (trace != null) {
+                trace.step(n + "input_part", inputPart);
+                trace.step(n + "recurrent_part", recurrentPart);
+                for (int g = 0; g < 4; g++) {
+                    trace.step(n + Lstm.GATES.get(g) + "_preact", java.util.Arrays.copyOfRange(z, g * u, (g + 1) * u));
+                    trace.step(n + Lstm.GATES.get(g), java.util.Arrays.copyOfRange(gate, g * u, (g + 1) * u));
+                }
+                trace.step(n + "cell", c);
+                trace.step(n + "cell_act", act);
+                trace.step(n + "state", h);
+            }
+        }
+        return sequence != null ? sequence : new double[][] {h.clone()};
+    }
+
+    /**
+     * One GRU over the sequence, in Keras 3's order: {@code x·W + b_in} and {@code h·U + b_rec}
+     * first, then the gates; {@code h = z·h + (1 - z)·hh}.
+     */
+    private double[][] gru(Gru gru, double[][] weights, double[][] x, TraceSink trace) {
+        int u = gru.units();
+        int steps = x.length;
+        boolean after = gru.resetAfter();
+        double[] h = new double[u];
+        double[][] sequence = gru.returnSequences() ? new double[steps][] : null;
+        String n = gru.name() + "/";
+        for (int k = 0; k < steps; k++) {
+            double[] inputPart = matVec(x[gru.goBackwards() ? steps - 1 - k : k], weights[0], 3 * u);
+            double[] recurrentPart = matVec(h, weights[1], 3 * u);
+            double[] z = new double[3 * u];
+            double[] gate = new double[3 * u];
+            double[] mx = new double[3 * u];
+            double[] mh = new double[3 * u];
+            for (int j = 0; j < 3 * u; j++) {
+                mx[j] = precision.round(inputPart[j] + weights[2][j]);
+                mh[j] = precision.round(recurrentPart[j] + weights[3][j]);
+            }
+            for (int j = 0; j < 2 * u; j++) {
+                z[j] = precision.round(mx[j] + mh[j]);
+                gate[j] = precision.round(gru.recurrentActivation().apply(z[j]));
+            }
+            double[] between = new double[u];
+            for (int j = 0; j < u; j++) {
+                between[j] = after ? mh[2 * u + j] : precision.round(gate[u + j] * h[j]);
+            }
+            if (!after) {
+                System.arraycopy(matVec(between, weights[1], 3 * u), 2 * u, recurrentPart, 2 * u, u);
+            }
+            for (int j = 0; j < u; j++) {
+                double rec = after ? precision.round(gate[u + j] * between[j]) : recurrentPart[2 * u + j];
+                z[2 * u + j] = precision.round(mx[2 * u + j] + rec);
+                gate[2 * u + j] = precision.round(gru.activation().apply(z[2 * u + j]));
+            }
+            for (int j = 0; j < u; j++) {
+                double zj = gate[j];
+                h[j] = precision.round(precision.round(zj * h[j]) + precision.round(precision.round(1 - zj) * gate[2 * u + j]));
+            }
+            if (sequence != null) {
+                sequence[k] = h.clone();
+            }
+            if (trace != null) {
+                trace.step(n + "input_part", inputPart);
+                for (int g = 0; g < 2; g++) {
+                    trace.step(n + Gru.GATES.get(g) + "_preact", java.util.Arrays.copyOfRange(z, g * u, (g + 1) * u));
+                    trace.step(n + Gru.GATES.get(g), java.util.Arrays.copyOfRange(gate, g * u, (g + 1) * u));
+                }
+                trace.step(n + (after ? "hh_recurrent" : "reset_state"), between);
+                trace.step(n + "recurrent_part", recurrentPart);
+                trace.step(n + "hh_preact", java.util.Arrays.copyOfRange(z, 2 * u, 3 * u));
+                trace.step(n + "hh", java.util.Arrays.copyOfRange(gate, 2 * u, 3 * u));
                 trace.step(n + "state", h);
             }
         }

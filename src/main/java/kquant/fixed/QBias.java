@@ -20,6 +20,21 @@ public final class QBias {
         }
     }
 
+    /**
+     * Row {@code row} of a {@code (rows, units)} bias, such as a GRU's {@code (2, 3u)} input and
+     * recurrent rows, quantized with that row's part of {@code format} (a per-unit format covers
+     * every element of the tensor).
+     */
+    public static QBias row(Tensor bias, int row, int units, Format format, Storage type) {
+        Format f = format.isPerUnit()
+                ? Format.perUnit(java.util.Arrays.copyOfRange(format.values(), row * units, (row + 1) * units)) : format;
+        if (bias == null) {
+            return new QBias(null, units, Format.of(0), type);
+        }
+        float[] v = java.util.Arrays.copyOfRange(bias.values(), row * units, (row + 1) * units);
+        return new QBias(new Tensor(bias.name(), bias.role(), new int[] {units}, v), units, f, type);
+    }
+
     public boolean present() {
         return present;
     }

@@ -6,6 +6,8 @@ import kquant.KquantException;
 import kquant.model.ActivationLayer;
 import kquant.model.Dense;
 import kquant.model.Flatten;
+import kquant.model.Gru;
+import kquant.model.Lstm;
 import kquant.model.Layer;
 import kquant.model.Model;
 import kquant.model.PassThrough;
@@ -67,6 +69,12 @@ public final class QuantizedModel {
                     new QMatrix(r.recurrentKernel(), formats.get(n + "recurrent_kernel"), w, s), bias, fIn, fZ, fH,
                     kernel(layer, r.activation(), s, fZ, fH, bound), r.returnSequences(), r.goBackwards());
         }
+        if (layer instanceof Lstm r) {
+            return lstm(r, fIn, scheme, bound);
+        }
+        if (layer instanceof Gru r) {
+            return gru(r, fIn, scheme, bound);
+        }
         if (layer instanceof Dense d) {
             int fZ = formats.get(n + "preact").bits();
             int fY = formats.get(n + "output").bits();
@@ -88,6 +96,61 @@ public final class QuantizedModel {
             return new QReshape(layer.name(), QReshape.Kind.PASS, 1, fIn);
         }
         throw KquantException.of("layer %s (%s) has no integer kernel", layer.name(), layer.kerasClass());
+    }
+
+    private QLstm lstm(Lstm r, int fIn, Scheme scheme, double bound) {
+        String n = r.name() + "/";
+        Storage w = scheme.weights();
+        Storage s = scheme.activations();
+        int[] fZ = new int[4];
+        int[] fG = new int[4];
+        ActivationKernel[] gates = new ActivationKernel[4];
+        for (int g = 0; g < 4; g++) {
+            String gate = Lstm.GATES.get(g);
+            fZ[g] = formats.get(n + gate + "_preact").bits();
+            fG[g] = formats.get(n + gate).bits();
+            gates[g] = kernel(r, gate.equals("g") ? r.activation() : r.recurrentActivation(), s, s, fZ[g], fG[g], bound);
+        }
+        int fH = formats.get(n + "state").bits();
+        int fC = formats.get(n + "cell").bits();
+        int fA = formats.get(n + "cell_act").bits();
+        QBias bias = r.useBias() ? new QBias(r.bias(), 4 * r.units(), formats.get(n + "bias"), w)
+                : new QBias(null, 4 * r.units(), Format.of(0), w);
+        return new QLstm(r.name(), new QMatrix(r.kernel(), formats.get(n + "kernel"), w, s),
+                new QMatrix(r.recurrentKernel(), formats.get(n + "recurrent_kernel"), w, s), bias, fIn, fH, fC, fA, fZ, fG, gates,
+                kernel(r, r.activation(), scheme.cells(), s, fC, fA, bound), scheme.cells(), r.returnSequences(), r.goBackwards());
+    }
+
+    private QGru gru(Gru r, int fIn, Scheme scheme, double bound) {
+        String n = r.name() + "/";
+        Storage w = scheme.weights();
+        Storage s = scheme.activations();
+        int[] fZ = new int[3];
+        int[] fG = new int[3];
+        ActivationKernel[] gates = new ActivationKernel[3];
+        for (int g = 0; g < 3; g++) {
+            String gate = Gru.GATES.get(g);
+            fZ[g] = formats.get(n + gate + "_preact").bits();
+            fG[g] = formats.get(n + gate).bits();
+            gates[g] = kernel(r, gate.equals("hh") ? r.activation() : r.recurrentActivation(), s, s, fZ[g], fG[g], bound);
+        }
+        int units = 3 * r.units();
+        Format biasFormat = r.useBias() ? formats.get(n + "bias") : Format.of(0);
+        QBias input = QBias.row(r.bias(), 0, units, biasFormat, w);
+        QBias recurrentBias = r.resetAfter() ? QBias.row(r.bias(), 1, units, biasFormat, w) : QBias.row(null, 0, units, biasFormat, w);
+        int fR = r.resetAfter() ? formats.get(n + "hh_recurrent").bits() : 0;
+        return new QGru(r.name(), new QMatrix(r.kernel(), formats.get(n + "kernel"), w, s),
+                new QMatrix(r.recurrentKernel(), formats.get(n + "recurrent_kernel"), w, s), input, recurrentBias, fIn,
+                formats.get(n + "state").bits(), fR, fZ, fG, gates, r.resetAfter(), r.returnSequences(), r.goBackwards());
+    }
+
+    private static ActivationKernel kernel(Layer layer, kquant.model.Activation a, Storage in, Storage out, int fIn, int fOut,
+            double bound) {
+        try {
+            return ActivationKernel.build(a, in, out, fIn, fOut, bound);
+        } catch (KquantException e) {
+            throw KquantException.of("layer %s: %s", layer.name(), e.getMessage());
+        }
     }
 
     private static ActivationKernel kernel(Layer layer, kquant.model.Activation a, Storage s, int fIn, int fOut, double bound) {
@@ -128,6 +191,15 @@ public final class QuantizedModel {
         for (QLayer l : layers) {
             if (l instanceof QSimpleRnn r) {
                 m.put(l.name() + "/state", r.activation());
+            } else if (l instanceof QLstm r) {
+                for (int g = 0; g < 4; g++) {
+                    m.put(l.name() + "/" + Lstm.GATES.get(g), r.gate(g));
+                }
+                m.put(l.name() + "/cell_act", r.cellAct());
+            } else if (l instanceof QGru r) {
+                for (int g = 0; g < 3; g++) {
+                    m.put(l.name() + "/" + Gru.GATES.get(g), r.gate(g));
+                }
             } else if (l instanceof QDense d) {
                 m.put(l.name() + "/output", d.activation());
             } else if (l instanceof QActivation a) {

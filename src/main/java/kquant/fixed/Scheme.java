@@ -32,6 +32,15 @@ public enum Scheme {
         return activations;
     }
 
+    /**
+     * The type of an LSTM's cell state: int16 in every scheme. The cell sums over time and
+     * gates what the layer remembers; in q7 it keeps int16, as TFLite's 8x8_16 LSTM does
+     * (README, "LSTM and GRU", measures what an int8 cell would cost).
+     */
+    public Storage cells() {
+        return Storage.INT16;
+    }
+
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);
     }

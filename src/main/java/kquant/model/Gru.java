@@ -18,8 +18,11 @@ import kquant.KquantException;
 public record Gru(String name, int units, Activation activation, Activation recurrentActivation, boolean resetAfter,
         boolean returnSequences, boolean goBackwards, Tensor kernel, Tensor recurrentKernel, Tensor bias) implements Recurrent {
 
-    /** The gate blocks, in the kernel's column order. */
-    public static final List<String> GATES = List.of("z", "r", "h");
+    /**
+     * The gate blocks, in the kernel's column order, as kquant names their tensors: Keras's z, r, h,
+     * with the candidate called hh so that "h" means the state alone.
+     */
+    public static final List<String> GATES = List.of("z", "r", "hh");
 
     public Gru {
         int[] shape = resetAfter ? new int[] {2, 3 * units} : new int[] {3 * units};

@@ -16,8 +16,11 @@ import kquant.KquantException;
 public record Lstm(String name, int units, Activation activation, Activation recurrentActivation, boolean returnSequences,
         boolean goBackwards, Tensor kernel, Tensor recurrentKernel, Tensor bias) implements Recurrent {
 
-    /** The gate blocks, in the kernel's column order. */
-    public static final List<String> GATES = List.of("i", "f", "c", "o");
+    /**
+     * The gate blocks, in the kernel's column order, as kquant names their tensors: Keras's i, f, c,
+     * o, with the cell candidate called g so that "cell" means c_t alone.
+     */
+    public static final List<String> GATES = List.of("i", "f", "g", "o");
 
     public Lstm {
         Recurrent.checkShapes(name, units, 4, kernel, recurrentKernel, bias, new int[] {4 * units});

@@ -124,6 +124,40 @@ final class LaneInts {
         return clipped;
     }
 
+    /**
+     * An element product rounded to a format: {@code out = saturate(round_shift(a · b, shift))}
+     * (SPEC.md, "Element products"); returns how many lanes saturated.
+     */
+    static int product(int[] a, int[] b, int shift, Storage type, int[] out, long[] scratch, int n) {
+        for (int s = 0; s < n; s++) {
+            scratch[s] = (long) a[s] * b[s];
+        }
+        return narrow(scratch, shift, type, out, n);
+    }
+
+    /**
+     * Two element products aligned and summed, then rounded once:
+     * {@code out = saturate(round_shift((a · b) · 2^la + (c · d) · 2^lc, shift))}; returns how many lanes saturated.
+     */
+    static int twoProducts(int[] a, int[] b, int la, int[] c, int[] d, int lc, int shift, Storage type, int[] out, long[] scratch,
+            int n) {
+        for (int s = 0; s < n; s++) {
+            scratch[s] = ((long) a[s] * b[s] << la) + ((long) c[s] * d[s] << lc);
+        }
+        return narrow(scratch, shift, type, out, n);
+    }
+
+    /**
+     * A pre-activation whose recurrent part comes as an element product (a GRU candidate with
+     * {@code reset_after}): {@code z = saturate(round_shift(ax · 2^lx + bias + (r · q) · 2^lq, sz))}.
+     */
+    static int preactWithProduct(long[] ax, int lx, long bias, int[] r, int[] q, int lq, int sz, Storage type, int[] z, int n) {
+        for (int s = 0; s < n; s++) {
+            ax[s] = (ax[s] << lx) + bias + ((long) r[s] * q[s] << lq);
+        }
+        return narrow(ax, sz, type, z, n);
+    }
+
     /** {@code y = act(z)} lane by lane; returns how many lanes' exact activation lay outside the output format. */
     static int activate(ActivationKernel act, int[] z, int[] y, int n) {
         int clipped = 0;

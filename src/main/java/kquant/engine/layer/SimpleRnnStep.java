@@ -2,7 +2,6 @@ package kquant.engine.layer;
 
 import kquant.engine.BlockSink;
 import kquant.engine.Saturations;
-import kquant.fixed.Fixed;
 import kquant.fixed.QSimpleRnn;
 import kquant.fixed.Storage;
 import kquant.model.SimpleRnn;

@@ -2,12 +2,16 @@ package kquant.engine.layer;
 
 import kquant.fixed.QActivation;
 import kquant.fixed.QDense;
+import kquant.fixed.QGru;
+import kquant.fixed.QLstm;
 import kquant.fixed.QLayer;
 import kquant.fixed.QReshape;
 import kquant.fixed.QSimpleRnn;
 import kquant.model.ActivationLayer;
 import kquant.model.Dense;
 import kquant.model.Flatten;
+import kquant.model.Gru;
+import kquant.model.Lstm;
 import kquant.model.Layer;
 import kquant.model.PassThrough;
 import kquant.model.RepeatVector;
@@ -31,6 +35,12 @@ public final class Steps {
         if (layer instanceof SimpleRnn r) {
             return new SimpleRnnStep.Float32(r, steps, lanes);
         }
+        if (layer instanceof Lstm r) {
+            return new LstmStep.Float32(r, steps, lanes);
+        }
+        if (layer instanceof Gru r) {
+            return new GruStep.Float32(r, steps, lanes);
+        }
         if (layer instanceof Dense d) {
             return new DenseStep.Float32(d, steps, lanes);
         }
@@ -45,6 +55,12 @@ public final class Steps {
         int steps = input.sequence() ? input.timesteps() : 1;
         if (q instanceof QSimpleRnn r) {
             return new SimpleRnnStep.Fixed(r, steps, lanes);
+        }
+        if (q instanceof QLstm r) {
+            return new LstmStep.Fixed(r, steps, lanes);
+        }
+        if (q instanceof QGru r) {
+            return new GruStep.Fixed(r, steps, lanes);
         }
         if (q instanceof QDense d) {
             return new DenseStep.Fixed(d, steps, lanes);
