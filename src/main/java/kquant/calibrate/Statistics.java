@@ -64,16 +64,15 @@ public final class Statistics {
     public static Statistics gather(FloatEngine engine, SequenceSource source, int from, int to, MessageDigest sha,
             IntConsumer progress) {
         Map<String, TensorStatistics> total = new LinkedHashMap<>();
-        int size = source.sampleSize();
-        Blocks.run(source, from, to, block(source), BLOCKS_PER_CHUNK, () -> {
-            Runner runner = engine.runner(Blocks.LANES);
-            return (values, offset, count, first) -> {
-                Sink sink = new Sink();
-                Blocks.eachCall(runner, values, offset, count, size, sink, k -> { }, source.name(), first, engine.name());
-                return sink.stats;
-            };
-        }, partial -> partial.forEach((name, s) -> total.computeIfAbsent(name, k -> new TensorStatistics()).merge(s)),
-                (values, first, count) -> hash(sha, values), progress);
+        Blocks.over(source).range(from, to).blockSize(block(source), BLOCKS_PER_CHUNK).progress(progress)
+                .onChunk(chunk -> hash(sha, chunk.values())).run(() -> {
+                    Runner runner = engine.runner(Blocks.LANES);
+                    return (chunk, start, count) -> {
+                        Sink sink = new Sink();
+                        Blocks.eachCall(runner, chunk, start, count, sink, k -> { }, source.name(), engine.name());
+                        return sink.stats;
+                    };
+                }, partial -> partial.forEach((name, st) -> total.computeIfAbsent(name, k -> new TensorStatistics()).merge(st)));
         return new Statistics(total);
     }
 

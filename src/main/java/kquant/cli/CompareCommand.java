@@ -2,11 +2,12 @@ package kquant.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import kquant.data.DataFiles;
-import kquant.data.Sequences;
+import kquant.data.SequenceSource;
 import kquant.engine.FixedEngine;
 import kquant.engine.FloatEngine;
 import kquant.engine.Precision;
@@ -54,25 +55,36 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Model model = modelArgs.load();
-        Sequences x = DataFiles.load(data, model.inputShape());
-        Model m = model.withTimesteps(x.timesteps());
         PrintWriter out = spec.commandLine().getOut();
-        for (Path cal : calibrations) {
-            FixedEngine fixed = Engines.fixedEngine(m, cal, null);
-            SideBySide.Result r = SideBySide.compare(new FloatEngine(m), fixed, x);
-            out.printf(Locale.ROOT, "%s (%s) against float32 on %s, %d samples: output SQNR %.1f dB, max abs error %.3g, %d saturations%n",
-                    cal, fixed.name(), data, x.count(), r.output().sqnrDb(), r.output().maxAbs(), r.saturations().total());
-            out.printf("%-28s %6s %12s %12s %10s %12s%n", "tensor", "step", "rms error", "max error", "SQNR dB", "saturations");
-            for (SideBySide.TensorError e : r.errors().values()) {
-                long[] sats = r.saturations().perStep().getOrDefault(e.tensor(), new long[0]);
-                for (int t = 0; t < e.steps(); t++) {
-                    out.printf(Locale.ROOT, "%-28s %6d %12.4g %12.4g %10s %12s%n", t == 0 ? e.tensor() : "", t, e.rms(t), e.maxAbs(t),
-                            decibels(e.sqnrDb(t)), t < sats.length ? Long.toString(sats[t]) : "-");
-                }
+        try (SequenceSource x = DataFiles.open(data, model.inputShape())) {
+            Model m = model.withTimesteps(x.timesteps());
+            List<FixedEngine> engines = new ArrayList<>();
+            for (Path cal : calibrations) {
+                engines.add(Engines.fixedEngine(m, cal, null));
             }
-            out.println();
+            List<SideBySide.Result> results;
+            try (Progress progress = Progress.start("compare", x.count())) {
+                results = SideBySide.compare(new FloatEngine(m), engines, x, null, null, progress.consumer());
+            }
+            for (int i = 0; i < engines.size(); i++) {
+                print(out, calibrations.get(i), engines.get(i), results.get(i), x.count());
+            }
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    private void print(PrintWriter out, Path cal, FixedEngine fixed, SideBySide.Result r, int samples) {
+        out.printf(Locale.ROOT, "%s (%s) against float32 on %s, %d samples: output SQNR %.1f dB, max abs error %.3g, %d saturations%n",
+                cal, fixed.name(), data, samples, r.output().sqnrDb(), r.output().maxAbs(), r.saturations().total());
+        out.printf("%-28s %6s %12s %12s %10s %12s%n", "tensor", "step", "rms error", "max error", "SQNR dB", "saturations");
+        for (SideBySide.TensorError e : r.errors().values()) {
+            long[] sats = r.saturations().perStep().getOrDefault(e.tensor(), new long[0]);
+            for (int t = 0; t < e.steps(); t++) {
+                out.printf(Locale.ROOT, "%-28s %6d %12.4g %12.4g %10s %12s%n", t == 0 ? e.tensor() : "", t, e.rms(t), e.maxAbs(t),
+                        decibels(e.sqnrDb(t)), t < sats.length ? Long.toString(sats[t]) : "-");
+            }
+        }
+        out.println();
     }
 }

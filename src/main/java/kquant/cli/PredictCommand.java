@@ -4,20 +4,18 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.IntStream;
 import kquant.AtomicFiles;
 import kquant.Numbers;
 import kquant.data.DataFiles;
 import kquant.data.Npy;
-import kquant.data.Sequences;
+import kquant.data.SequenceSource;
 import kquant.engine.Blocks;
-import kquant.engine.Samples;
+import kquant.engine.Runner;
+import kquant.engine.TraceCsv;
 import kquant.engine.Engine;
 import kquant.engine.FixedEngine;
 import kquant.engine.FloatEngine;
 import kquant.engine.Precision;
-import kquant.engine.Trace;
-import kquant.engine.TraceCsv;
 import kquant.fixed.Storage;
 import kquant.model.Model;
 import kquant.model.Shape;
@@ -74,63 +72,106 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Model model = modelArgs.load();
-        Sequences x = DataFiles.load(data, model.inputShape());
-        Model m = model.withTimesteps(x.timesteps());
-        Engine engine = Engines.create(engineName, m, calibration);
-        FixedEngine fixed = engine instanceof FixedEngine f ? f : null;
-        if (raw && fixed == null) {
-            throw kquant.KquantException.of("--raw needs an integer engine (q15, q7 or a16w8)");
-        }
-        if (traceDir != null) {
-            writeTraces(engine, fixed, m, x);
-        }
-        double[][][] y;
-        if (fixed != null) {
-            FixedEngine.Result[] results = new FixedEngine.Result[x.count()];
-            IntStream.range(0, x.count()).parallel().forEach(i -> results[i] = fixed.run(x.sample(i), false));
-            y = new double[x.count()][][];
-            for (int i = 0; i < y.length; i++) {
-                y[i] = raw ? toDoubles(results[i].outputCodes()) : results[i].output();
+        try (SequenceSource x = DataFiles.open(data, model.inputShape())) {
+            Model m = model.withTimesteps(x.timesteps());
+            Engine engine = Engines.create(engineName, m, calibration);
+            FixedEngine fixed = engine instanceof FixedEngine f ? f : null;
+            if (raw && fixed == null) {
+                throw kquant.KquantException.of("--raw needs an integer engine (q15, q7 or a16w8)");
             }
-        } else {
-            y = Blocks.outputs(engine, x);
+            if (traceDir != null) {
+                writeTraces(engine, fixed, m, x);
+            }
+            Shape outShape = m.outputShape();
+            int steps = outShape.sequence() ? outShape.timesteps() : 1;
+            int width = steps * outShape.features();
+            int[] shape = outShape.sequence() ? new int[] {x.count(), steps, outShape.features()} : new int[] {x.count(), outShape.features()};
+            Npy.Dtype dtype = raw ? (fixed.scheme().activations() == Storage.INT16 ? Npy.Dtype.INT16 : Npy.Dtype.INT8)
+                    : engineName.equals("float64") ? Npy.Dtype.FLOAT64 : Npy.Dtype.FLOAT32;
+            try (Progress progress = Progress.start("predict", x.count())) {
+                AtomicFiles.write(out, stream -> {
+                    Npy.writeHeader(stream, dtype, shape);
+                    Blocks.over(x).blockSize(Blocks.LANES * 8, 32).progress(progress.consumer()).run(() -> {
+                        Runner r = engine.runner(Blocks.LANES);
+                        return (chunk, from, count) -> {
+                            double[] y = new double[count * width];
+                            Blocks.eachCall(r, chunk, from, count, null, k -> copy(r, raw, y, (k - from) * width,
+                                    Math.min(r.lanes(), from + count - k)), x.name(), engine.name());
+                            return y;
+                        };
+                    }, y -> {
+                        try {
+                            Npy.writeValues(stream, dtype, y, 0, y.length);
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+                });
+            }
+            spec.commandLine().getOut().printf("wrote %s: %d samples, shape %s, engine %s%s%n", out, x.count(),
+                    Arrays.toString(shape), engine.name(), raw ? ", output codes" : "");
+            spec.commandLine().getOut().flush();
         }
-        Shape outShape = m.outputShape();
-        int[] shape = outShape.sequence()
-                ? new int[] {x.count(), y[0].length, outShape.features()}
-                : new int[] {x.count(), outShape.features()};
-        Npy.Dtype dtype = raw ? (fixed.scheme().activations() == Storage.INT16 ? Npy.Dtype.INT16 : Npy.Dtype.INT8)
-                : engineName.equals("float64") ? Npy.Dtype.FLOAT64 : Npy.Dtype.FLOAT32;
-        AtomicFiles.write(out, stream -> Npy.write(stream, dtype, shape, Samples.flatten(y)));
-        spec.commandLine().getOut().printf("wrote %s: %d samples, shape %s, engine %s%s%n", out, x.count(),
-                Arrays.toString(shape), engine.name(), raw ? ", output codes" : "");
-        spec.commandLine().getOut().flush();
         return ExitCodes.OK;
     }
 
-    private void writeTraces(Engine engine, FixedEngine fixed, Model m, Sequences x) {
-        if (fixed == null) {
-            int digits = engineName.equals("float64") ? Numbers.FLOAT64_DIGITS : Numbers.FLOAT32_DIGITS;
-            List<Trace> traces = IntStream.range(0, x.count()).parallel().mapToObj(i -> engine.trace(x.sample(i))).toList();
-            AtomicFiles.writeFolder(traceDir, force, folder -> TraceCsv.write(folder, traces, digits, ""));
-            return;
+    /** A runner's outputs for its first {@code n} lanes into {@code y} from {@code at}: real values, or the codes with --raw. */
+    private static void copy(Runner r, boolean codes, double[] y, int at, int n) {
+        int steps = r.outputSteps();
+        int units = r.outputUnits();
+        for (int s = 0; s < n; s++) {
+            for (int t = 0; t < steps; t++) {
+                for (int j = 0; j < units; j++) {
+                    y[at + (s * steps + t) * units + j] = codes ? ((FixedEngine.FixedRunner) r).outputCode(s, t, j) : r.output(s, t, j);
+                }
+            }
         }
-        FloatEngine reference = new FloatEngine(m);
-        List<Trace> floats = IntStream.range(0, x.count()).parallel().mapToObj(i -> reference.trace(x.sample(i))).toList();
-        List<FixedEngine.Result> ints = IntStream.range(0, x.count()).parallel().mapToObj(i -> fixed.run(x.sample(i), true)).toList();
-        String s = "." + fixed.name();
+    }
+
+    /**
+     * Every intermediate of every sample, streamed to CSV block by block: the engine's values, and
+     * for an integer engine also the float32 engine's and the codes.
+     */
+    private void writeTraces(Engine engine, FixedEngine fixed, Model m, SequenceSource x) {
         AtomicFiles.writeFolder(traceDir, force, folder -> {
-            TraceCsv.write(folder, floats, Numbers.FLOAT32_DIGITS, ".float32");
-            TraceCsv.write(folder, ints.stream().map(FixedEngine.Result::trace).toList(), Numbers.FLOAT64_DIGITS, s);
-            TraceCsv.writeCodes(folder, ints.stream().map(FixedEngine.Result::codes).toList(), s + ".codes");
+            if (fixed == null) {
+                int digits = engineName.equals("float64") ? Numbers.FLOAT64_DIGITS : Numbers.FLOAT32_DIGITS;
+                try (TraceCsv.Folder files = new TraceCsv.Folder(folder, "")) {
+                    stream(x, List.of(engine), List.of(new boolean[] {false}), List.of(digits), List.of(files));
+                }
+                return;
+            }
+            String s = "." + fixed.name();
+            try (TraceCsv.Folder floats = new TraceCsv.Folder(folder, ".float32");
+                    TraceCsv.Folder values = new TraceCsv.Folder(folder, s);
+                    TraceCsv.Folder codes = new TraceCsv.Folder(folder, s + ".codes")) {
+                stream(x, List.of(new FloatEngine(m), fixed, fixed), List.of(new boolean[] {false}, new boolean[] {false},
+                        new boolean[] {true}), List.of(Numbers.FLOAT32_DIGITS, Numbers.FLOAT64_DIGITS, 0), List.of(floats, values, codes));
+            }
         });
     }
 
-    private static double[][] toDoubles(int[][] codes) {
-        double[][] d = new double[codes.length][];
-        for (int t = 0; t < codes.length; t++) {
-            d[t] = Arrays.stream(codes[t]).asDoubleStream().toArray();
-        }
-        return d;
+    /** Runs each engine over the data and appends its trace rows to its folder (codes where asked), in sample order. */
+    private static void stream(SequenceSource x, List<Engine> engines, List<boolean[]> codes, List<Integer> digits, List<TraceCsv.Folder> folders) {
+        Blocks.over(x).blockSize(Blocks.LANES, 8).run(() -> {
+            List<Runner> runners = engines.stream().map(e -> e.runner(Blocks.LANES)).toList();
+            return (chunk, from, count) -> {
+                List<TraceCsv.Text> texts = new java.util.ArrayList<>();
+                for (int e = 0; e < engines.size(); e++) {
+                    TraceCsv.Block block = new TraceCsv.Block(codes.get(e)[0], digits.get(e));
+                    Blocks.eachCall(runners.get(e), chunk, from, count, block, k -> { }, x.name(), engines.get(e).name());
+                    texts.add(block.render(chunk.first() + from));
+                }
+                return texts;
+            };
+        }, texts -> {
+            try {
+                for (int e = 0; e < texts.size(); e++) {
+                    folders.get(e).append(texts.get(e));
+                }
+            } catch (java.io.IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        });
     }
 }

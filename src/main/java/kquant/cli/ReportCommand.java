@@ -10,7 +10,7 @@ import kquant.Version;
 import kquant.calibrate.Calibration;
 import kquant.calibrate.CalibrationFile;
 import kquant.data.DataFiles;
-import kquant.data.Sequences;
+import kquant.data.SequenceSource;
 import kquant.model.Model;
 import kquant.model.Shape;
 import kquant.report.Report;
@@ -58,15 +58,19 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Model model = modelArgs.load();
-        Sequences x = DataFiles.load(data, model.inputShape());
-        Model m = model.withTimesteps(x.timesteps());
-        Map<Path, Calibration> cals = new LinkedHashMap<>();
-        for (Path c : calibrations) {
-            cals.put(c, CalibrationFile.read(c, m));
+        List<String> summary;
+        try (SequenceSource x = DataFiles.open(data, model.inputShape()); SequenceSource y = targets == null ? null : targets(model, x)) {
+            Model m = model.withTimesteps(x.timesteps());
+            Map<Path, Calibration> cals = new LinkedHashMap<>();
+            for (Path c : calibrations) {
+                cals.put(c, CalibrationFile.read(c, m));
+            }
+            try (Progress progress = Progress.start("report", x.count())) {
+                summary = Report.write(out, force, m, x, y, cals,
+                        new Report.Context(m.source().file(), Path.of(data).getFileName().toString(), "kquant " + Version.get()),
+                        progress.consumer());
+            }
         }
-        double[][][] y = targets == null ? null : targets(m.outputShape(), x.count());
-        List<String> summary = Report.write(out, force, m, x, y, cals,
-                new Report.Context(m.source().file(), Path.of(data).getFileName().toString(), "kquant " + Version.get()));
         for (String s : summary) {
             spec.commandLine().getOut().println(s);
         }
@@ -75,21 +79,20 @@ final class ReportCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private double[][][] targets(Shape outputShape, int samples) {
-        Sequences t;
+    /** The true outputs, opened for streaming beside the data. */
+    private SequenceSource targets(Model model, SequenceSource x) {
+        Shape outputShape = model.withTimesteps(x.timesteps()).outputShape();
+        SequenceSource t;
         try {
-            t = DataFiles.load(targets, outputShape);
+            t = DataFiles.open(targets, outputShape);
         } catch (KquantException e) {
             throw KquantException.of("%s: the targets do not fit the model's outputs %s per sample (%s)", targets, outputShape,
                     e.getMessage().replaceFirst("^.*?: ", ""));
         }
-        if (t.count() != samples) {
-            throw KquantException.of("%s: %d targets for %d samples", targets, t.count(), samples);
+        if (t.count() != x.count()) {
+            t.close();
+            throw KquantException.of("%s: %d targets for %d samples", targets, t.count(), x.count());
         }
-        double[][][] out = new double[t.count()][][];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = t.sample(i);
-        }
-        return out;
+        return t;
     }
 }

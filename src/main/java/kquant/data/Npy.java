@@ -173,6 +173,12 @@ public final class Npy {
      * dtypes take values that are already integers (codes), so the conversion is exact.
      */
     public static void write(OutputStream out, Dtype dtype, int[] shape, double[] values) throws IOException {
+        writeHeader(out, dtype, shape);
+        writeValues(out, dtype, values, 0, values.length);
+    }
+
+    /** Writes the magic string and the header of a C-order little-endian array; its values follow with {@link #writeValues}. */
+    public static void writeHeader(OutputStream out, Dtype dtype, int[] shape) throws IOException {
         StringBuilder dims = new StringBuilder();
         for (int d : shape) {
             dims.append(d).append(", ");
@@ -186,8 +192,13 @@ public final class Npy {
         pre.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
         out.write(pre.array());
         out.write(header.getBytes(StandardCharsets.ISO_8859_1));
-        ByteBuffer data = ByteBuffer.allocate(values.length * dtype.size).order(ByteOrder.LITTLE_ENDIAN);
-        for (double v : values) {
+    }
+
+    /** Writes {@code values[from, from + n)} as {@code dtype}, little-endian: the next part of an array's data. */
+    public static void writeValues(OutputStream out, Dtype dtype, double[] values, int from, int n) throws IOException {
+        ByteBuffer data = ByteBuffer.allocate(n * dtype.size).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = from; i < from + n; i++) {
+            double v = values[i];
             switch (dtype) {
                 case FLOAT32: data.putFloat((float) v); break;
                 case FLOAT64: data.putDouble(v); break;

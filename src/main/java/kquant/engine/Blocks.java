@@ -1,8 +1,10 @@
 package kquant.engine;
 
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import kquant.KquantException;
 import kquant.data.DataFiles;
 import kquant.data.SequenceSource;
 
@@ -10,65 +12,114 @@ import kquant.data.SequenceSource;
  * Streams a data set through work done block by block on every core, with memory bounded by one
  * chunk whatever the data's size.
  *
- * <p>Chunks of {@code blocksPerChunk} blocks are read one after another and checked for NaN and
- * infinity; the blocks of a chunk run in parallel, each on a worker of its thread; the blocks'
- * results are handed on in sample order. A block's size depends only on the caller, never on the
- * number of cores, and results merge in order, so no figure depends on the machine.
+ * <p>Chunks are read one after another (with the same rows of a companion data set, such as the
+ * true outputs or a port's numbers) and checked for NaN and infinity; the blocks of a chunk run in
+ * parallel, each on its thread's worker; the blocks' results are handed on in sample order. A
+ * block's size depends only on the caller, never on the number of cores, and results merge in
+ * order, so no figure depends on the machine.
+ *
+ * <pre>
+ *   Blocks.over(data).blockSize(128).run(() -&gt; worker, result -&gt; merge(result));
+ * </pre>
  */
 public final class Blocks {
 
     /** The samples one runner call takes: enough for the JIT's vector loops to run long. */
     public static final int LANES = 128;
 
+    /**
+     * One chunk as read: samples {@code [first, first + count)}, {@code sampleSize} values each, and
+     * the companion's rows for the same samples ({@code companionSize} values each), or null.
+     */
+    public record Chunk(float[] values, int first, int count, int sampleSize, float[] companion, int companionSize) {
+    }
+
     /** The work of one thread: it keeps its runners and scratch from block to block. */
     public interface Worker<P> {
         /**
-         * Works on samples {@code [first, first + count)}: {@code values} holds them from {@code offset},
-         * sample by sample, {@code timesteps × features} each.
+         * Works on samples {@code [from, from + count)} of the chunk (global index {@code chunk.first() + from}).
          *
          * @return this block's result, handed on in sample order
          */
-        P apply(float[] values, int offset, int count, int first);
+        P apply(Chunk chunk, int from, int count);
+    }
+
+    private final SequenceSource source;
+    private SequenceSource companion;
+    private int from;
+    private int to;
+    private int blockSize = LANES;
+    private int blocksPerChunk = 64;
+    private Consumer<Chunk> onChunk;
+    private IntConsumer progress;
+
+    private Blocks(SequenceSource source) {
+        this.source = source;
+        this.to = source.count();
+    }
+
+    /** A pass over every sample of {@code source}. */
+    public static Blocks over(SequenceSource source) {
+        return new Blocks(source);
+    }
+
+    /** Only samples {@code [from, to)}. */
+    public Blocks range(int from, int to) {
+        this.from = from;
+        this.to = to;
+        return this;
+    }
+
+    /** Samples per block, the unit of work and of results (default {@value #LANES}); and blocks per chunk read. */
+    public Blocks blockSize(int samples, int perChunk) {
+        this.blockSize = samples;
+        this.blocksPerChunk = perChunk;
+        return this;
+    }
+
+    /** A data set read alongside, row for row (same sample count); its rows come in {@link Chunk#companion()}. */
+    public Blocks companion(SequenceSource other) {
+        if (other != null && other.count() != source.count()) {
+            throw KquantException.of("%s holds %d samples but %s holds %d", other.name(), other.count(), source.name(), source.count());
+        }
+        this.companion = other;
+        return this;
     }
 
     /** Told each chunk as it is read, before any work on it (for hashing the data). */
-    public interface ChunkListener {
-        void chunk(float[] values, int first, int count);
+    public Blocks onChunk(Consumer<Chunk> listener) {
+        this.onChunk = listener;
+        return this;
     }
 
-    private Blocks() {
-        throw new AssertionError("No instances of Blocks");
+    /** Told how many samples are done after each chunk. */
+    public Blocks progress(IntConsumer p) {
+        this.progress = p;
+        return this;
     }
 
-    /**
-     * Runs work over samples {@code [from, to)} of {@code source}.
-     *
-     * @param blockSize  samples per block (the unit of work and of results)
-     * @param workers    makes one worker per thread
-     * @param results    receives each block's result, in sample order
-     * @param listener   told each chunk as it is read; may be null
-     * @param progress   told how many samples are done after each chunk; may be null
-     */
-    public static <P> void run(SequenceSource source, int from, int to, int blockSize, int blocksPerChunk,
-            Supplier<Worker<P>> workers, Consumer<P> results, ChunkListener listener, java.util.function.IntConsumer progress) {
-        int sampleSize = source.sampleSize();
-        int chunk = blockSize * blocksPerChunk;
+    /** Runs the work; {@code results} receives each block's result in sample order, on the calling thread. */
+    public <P> void run(Supplier<Worker<P>> workers, Consumer<P> results) {
+        int chunkSize = blockSize * blocksPerChunk;
         ThreadLocal<Worker<P>> local = ThreadLocal.withInitial(workers);
-        for (int start = from; start < to; start += chunk) {
-            int n = Math.min(chunk, to - start);
+        for (int start = from; start < to; start += chunkSize) {
+            int n = Math.min(chunkSize, to - start);
             float[] values = source.read(start, n);
             DataFiles.checkFinite(values, start, source);
-            if (listener != null) {
-                listener.chunk(values, start, n);
+            float[] other = null;
+            if (companion != null) {
+                other = companion.read(start, n);
+                DataFiles.checkFinite(other, start, companion);
+            }
+            Chunk chunk = new Chunk(values, start, n, source.sampleSize(), other, companion == null ? 0 : companion.sampleSize());
+            if (onChunk != null) {
+                onChunk.accept(chunk);
             }
             int blocks = (n + blockSize - 1) / blockSize;
             @SuppressWarnings("unchecked")
             P[] partial = (P[]) new Object[blocks];
-            int first = start;
-            IntStream.range(0, blocks).parallel().forEach(b -> {
-                int count = Math.min(blockSize, n - b * blockSize);
-                partial[b] = local.get().apply(values, b * blockSize * sampleSize, count, first + b * blockSize);
-            });
+            IntStream.range(0, blocks).parallel().forEach(b -> partial[b] = local.get().apply(chunk, b * blockSize,
+                    Math.min(blockSize, n - b * blockSize)));
             for (P p : partial) {
                 results.accept(p);
             }
@@ -79,18 +130,18 @@ public final class Blocks {
     }
 
     /**
-     * Runs {@code runner} over {@code count} samples of a block in calls of at most its lanes, handing
-     * each call's first sample index (within the block) to {@code after}.
+     * Runs {@code runner} over samples {@code [from, from + count)} of a chunk in calls of at most
+     * its lanes, telling {@code after} each call's first sample (index within the chunk) once it ran.
      *
-     * @param first  the block's first sample in {@code data}, for naming a sample the model overflows on
+     * @throws KquantException naming the sample, when a float engine overflows on it
      */
-    public static void eachCall(Runner runner, float[] values, int offset, int count, int sampleSize, BlockSink sink,
-            java.util.function.IntConsumer after, String data, int first, String engine) {
-        for (int k = 0; k < count; k += runner.lanes()) {
+    public static void eachCall(Runner runner, Chunk chunk, int from, int count, BlockSink sink, IntConsumer after, String data,
+            String engine) {
+        for (int k = from; k < from + count; k += runner.lanes()) {
             try {
-                runner.run(values, offset + k * sampleSize, Math.min(runner.lanes(), count - k), sink);
+                runner.run(chunk.values(), k * chunk.sampleSize(), Math.min(runner.lanes(), from + count - k), sink);
             } catch (NonFiniteValue e) {
-                throw e.at(data, first + k + e.lane(), engine);
+                throw e.at(data, chunk.first() + k + e.lane(), engine);
             }
             after.accept(k);
         }
@@ -99,18 +150,17 @@ public final class Blocks {
     /** Every sample's output, {@code [sample][step][unit]}, on every core: for data that fits in memory. */
     public static double[][][] outputs(Engine engine, SequenceSource data) {
         double[][][] out = new double[data.count()][][];
-        int size = data.sampleSize();
-        run(data, 0, data.count(), LANES, 64, () -> {
+        over(data).run(() -> {
             Runner r = engine.runner(LANES);
-            return (values, offset, count, first) -> {
-                eachCall(r, values, offset, count, size, null, k -> {
-                    for (int s = 0; s < Math.min(r.lanes(), count - k); s++) {
-                        out[first + k + s] = Samples.outputs(r, s);
+            return (chunk, from, count) -> {
+                eachCall(r, chunk, from, count, null, k -> {
+                    for (int s = 0; s < Math.min(r.lanes(), from + count - k); s++) {
+                        out[chunk.first() + k + s] = Samples.outputs(r, s);
                     }
-                }, data.name(), first, engine.name());
+                }, data.name(), engine.name());
                 return null;
             };
-        }, p -> { }, null, null);
+        }, p -> { });
         return out;
     }
 }

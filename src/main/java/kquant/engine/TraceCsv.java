@@ -2,18 +2,23 @@ package kquant.engine;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import kquant.Numbers;
 
 /**
- * Writes traces as CSV, one file per tensor: {@code input.csv}, {@code simple_rnn.state.csv},
- * ... with a header {@code sample,step,u0,u1,...} and one row per sample and step. The same layout
- * is what {@code kquant diff} reads back.
+ * Writes traces as CSV, one file per tensor: {@code input.csv}, {@code simple_rnn.state.csv}, ...
+ * with a header {@code sample,step,u0,u1,...} and one row per sample and step. The same layout is
+ * what {@code kquant diff} reads back.
+ *
+ * <p>Traces stream block after block: a {@link Block} collects one block's tensors as a sink (on a
+ * worker thread) and renders its rows, and a {@link Folder} appends them, in sample order, to one
+ * file per tensor. Memory holds one block per thread, whatever the number of samples.
  */
 public final class TraceCsv {
 
@@ -26,78 +31,128 @@ public final class TraceCsv {
         return tensor.replace('/', '.') + suffix + ".csv";
     }
 
-    /** The values of one tensor of one sample, row by row, as CSV cells. */
-    private interface Cells {
-        int rows(int sample);
-
-        int units();
-
-        String cell(int sample, int step, int unit);
+    /** What a block contributes to each file: tensor name and its rows, in order. */
+    public record Text(Map<String, String> rows) {
     }
 
     /**
-     * Writes the integer codes of several samples into {@code folder}, one file per tensor,
-     * named {@code <tensor><suffix>.csv}, in the same layout as the values.
+     * One block's tensors as a sink collects them: real values (or, for {@code codes}, the integer
+     * codes), sample by sample.
      */
-    public static void writeCodes(Path folder, List<java.util.Map<String, int[][]>> codes, String suffix) throws IOException {
-        for (String tensor : codes.get(0).keySet()) {
-            write(folder.resolve(fileName(tensor, suffix)), codes.size(), new Cells() {
-                public int rows(int s) {
-                    return codes.get(s).get(tensor).length;
-                }
+    public static final class Block implements BlockSink {
+        private final boolean codes;
+        private final int digits;
+        /** tensor → step → [unit][sample] */
+        private final Map<String, List<String[][]>> cells = new LinkedHashMap<>();
 
-                public int units() {
-                    return codes.get(0).get(tensor)[0].length;
-                }
-
-                public String cell(int s, int t, int u) {
-                    return Integer.toString(codes.get(s).get(tensor)[t][u]);
-                }
-            });
+        /**
+         * @param codes   write integer codes instead of real values (integer engines only)
+         * @param digits  significant digits per real value
+         */
+        public Block(boolean codes, int digits) {
+            this.codes = codes;
+            this.digits = digits;
         }
-    }
 
-    /**
-     * Writes the traces of several samples into {@code folder}.
-     *
-     * @param traces  one trace per sample, in sample order, all with the same tensors
-     * @param digits  significant digits per value
-     * @param suffix  added to each file name (e.g. {@code .q15}), or ""
-     */
-    public static void write(Path folder, List<Trace> traces, int digits, String suffix) throws IOException {
-        for (String tensor : traces.get(0).names()) {
-            List<double[][]> values = traces.stream().map(t -> t.get(tensor)).toList();
-            write(folder.resolve(fileName(tensor, suffix)), traces.size(), new Cells() {
-                public int rows(int s) {
-                    return values.get(s).length;
-                }
-
-                public int units() {
-                    return values.get(0)[0].length;
-                }
-
-                public String cell(int s, int t, int u) {
-                    return Numbers.format(values.get(s)[t][u], digits);
-                }
-            });
-        }
-    }
-
-    private static void write(Path file, int samples, Cells cells) throws IOException {
-        try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8))) {
-            StringBuilder header = new StringBuilder("sample,step");
-            for (int u = 0; u < cells.units(); u++) {
-                header.append(",u").append(u);
-            }
-            w.write(header.append('\n').toString());
-            for (int s = 0; s < samples; s++) {
-                for (int t = 0; t < cells.rows(s); t++) {
-                    StringBuilder row = new StringBuilder().append(s).append(',').append(t);
-                    for (int u = 0; u < cells.units(); u++) {
-                        row.append(',').append(cells.cell(s, t, u));
+        @Override
+        public void floats(String tensor, int step, float[][] rows, int row0, int units, int count) {
+            if (!codes) {
+                String[][] v = slot(tensor, step, units, count);
+                for (int j = 0; j < units; j++) {
+                    for (int s = 0; s < count; s++) {
+                        v[j][s] = Numbers.format(rows[row0 + j][s], digits);
                     }
-                    w.write(row.append('\n').toString());
                 }
+            }
+        }
+
+        @Override
+        public void codes(String tensor, int step, int[][] rows, int row0, int units, int count, int frac) {
+            String[][] v = slot(tensor, step, units, count);
+            for (int j = 0; j < units; j++) {
+                for (int s = 0; s < count; s++) {
+                    v[j][s] = codes ? Integer.toString(rows[row0 + j][s]) : Numbers.format(Math.scalb((double) rows[row0 + j][s], -frac), digits);
+                }
+            }
+        }
+
+        @Override
+        public void doubles(String tensor, int step, double[][] rows, int row0, int units, int count) {
+            if (!codes) {
+                String[][] v = slot(tensor, step, units, count);
+                for (int j = 0; j < units; j++) {
+                    for (int s = 0; s < count; s++) {
+                        v[j][s] = Numbers.format(rows[row0 + j][s], digits);
+                    }
+                }
+            }
+        }
+
+        private String[][] slot(String tensor, int step, int units, int count) {
+            List<String[][]> steps = cells.computeIfAbsent(tensor, k -> new ArrayList<>());
+            String[][] v = new String[units][count];
+            if (steps.size() == step) {
+                steps.add(v);
+            } else {
+                steps.set(step, v);
+            }
+            return v;
+        }
+
+        /** The CSV rows of the samples collected since the last call, the first being sample {@code first}; clears the block. */
+        public Text render(int first) {
+            Map<String, String> out = new LinkedHashMap<>();
+            cells.forEach((tensor, steps) -> {
+                StringBuilder sb = new StringBuilder();
+                int count = steps.get(0)[0].length;
+                for (int s = 0; s < count; s++) {
+                    for (int t = 0; t < steps.size(); t++) {
+                        sb.append(first + s).append(',').append(t);
+                        for (String[] unit : steps.get(t)) {
+                            sb.append(',').append(unit[s]);
+                        }
+                        sb.append('\n');
+                    }
+                }
+                out.put(tensor, sb.toString());
+            });
+            cells.clear();
+            return new Text(out);
+        }
+    }
+
+    /** The open files of one trace folder, {@code <tensor><suffix>.csv}, appended to in sample order. */
+    public static final class Folder implements AutoCloseable {
+        private final Path folder;
+        private final String suffix;
+        private final Map<String, BufferedWriter> open = new LinkedHashMap<>();
+
+        public Folder(Path folder, String suffix) {
+            this.folder = folder;
+            this.suffix = suffix;
+        }
+
+        public void append(Text text) throws IOException {
+            for (Map.Entry<String, String> e : text.rows().entrySet()) {
+                BufferedWriter w = open.get(e.getKey());
+                if (w == null) {
+                    w = java.nio.file.Files.newBufferedWriter(folder.resolve(fileName(e.getKey(), suffix)), StandardCharsets.UTF_8);
+                    int units = e.getValue().isEmpty() ? 0 : e.getValue().substring(0, e.getValue().indexOf('\n')).split(",").length - 2;
+                    StringBuilder header = new StringBuilder("sample,step");
+                    for (int u = 0; u < units; u++) {
+                        header.append(",u").append(u);
+                    }
+                    w.write(header.append('\n').toString());
+                    open.put(e.getKey(), w);
+                }
+                w.write(e.getValue());
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (BufferedWriter w : open.values()) {
+                w.close();
             }
         }
     }

@@ -1,36 +1,43 @@
 package kquant.report;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
+import java.util.function.IntConsumer;
 import kquant.KquantException;
 import kquant.calibrate.Calibration;
-import kquant.data.Sequences;
-import kquant.engine.FixedEngine;
-import kquant.engine.FloatEngine;
-import kquant.engine.SideBySide;
+import kquant.data.SequenceSource;
 import kquant.engine.BlockSink;
 import kquant.engine.Blocks;
+import kquant.engine.FixedEngine;
+import kquant.engine.FloatEngine;
 import kquant.engine.Runner;
+import kquant.engine.SideBySide;
 import kquant.fixed.QuantizedModel;
 import kquant.fixed.TensorNames;
 import kquant.model.Model;
+import kquant.model.Shape;
 
 /**
- * Everything the report shows, computed once: the float32 engine's outputs and the distribution
- * of every activation tensor on the data, and for each calibration the side-by-side comparison
- * (errors per tensor and timestep, saturations) and its activation kernels.
+ * Everything the report shows, computed in passes over the data that stream it block by block, so
+ * that memory does not grow with the number of samples: the float32 engine beside every
+ * calibration's integer engine (errors per tensor and timestep, saturations, output metrics), each
+ * output unit over the samples (the full series to CSV, an envelope for the chart), and the
+ * distribution of every activation tensor.
  */
 final class Analysis {
 
     /** Number of bars in a tensor's histogram. */
     static final int BINS = 60;
+    /** Output units that get a chart of their own. */
+    static final int CHARTED_UNITS = 16;
 
     /** One calibration's results. */
-    record Run(String label, Path file, Calibration calibration, QuantizedModel quantized, SideBySide.Result result) {
+    record Run(String label, Path file, Calibration calibration, QuantizedModel quantized, SideBySide.Result result, Metrics output,
+            List<Metrics> perUnit, Metrics task) {
 
         /** The size of one step of {@code tensor}'s format, or NaN when it has none (x·W parts). */
         double lsb(String tensor) {
@@ -47,59 +54,164 @@ final class Analysis {
     }
 
     final Model model;
-    final Sequences data;
-    final double[][][] targets;
-    final double[][][] floatOutputs;
+    final int samples;
+    final boolean hasTargets;
+    final int outputUnits;
+    /** The float32 engine against the true values; null without targets. */
+    final Metrics floatTask;
     final List<Run> runs = new ArrayList<>();
+    final List<OutputSeries> outputs = new ArrayList<>();
     final Map<String, Distribution> distributions = new LinkedHashMap<>();
 
-    Analysis(Model model, Sequences data, double[][][] targets, Map<Path, Calibration> calibrations) {
+    /**
+     * @param targets   the true outputs, row for row with {@code data}; may be null
+     * @param csv       the folder the full output series are written to ({@code output-<unit>.csv})
+     */
+    Analysis(Model model, SequenceSource data, SequenceSource targets, Map<Path, Calibration> calibrations, Path csv,
+            IntConsumer progress) throws IOException {
         this.model = model;
-        this.data = data;
-        this.targets = targets;
+        this.samples = data.count();
+        this.hasTargets = targets != null;
+        Shape out = model.outputShape();
+        this.outputUnits = out.features();
+        int steps = out.sequence() ? out.timesteps() : 1;
+        if (targets != null && (targets.timesteps() != steps || targets.features() != outputUnits)) {
+            throw KquantException.of("%s: targets of %d steps x %d values per sample do not fit the model's outputs %s", targets.name(),
+                    targets.timesteps(), targets.features(), out);
+        }
         FloatEngine reference = new FloatEngine(model);
-        for (Map.Entry<Path, Calibration> e : calibrations.entrySet()) {
-            QuantizedModel q = new QuantizedModel(model, e.getValue().formats());
-            SideBySide.Result r = SideBySide.compare(reference, new FixedEngine(q), data);
-            String label = e.getValue().scheme().cliName() + " (" + e.getKey().getFileName() + ")";
-            runs.add(new Run(label, e.getKey(), e.getValue(), q, r));
+        List<FixedEngine> engines = new ArrayList<>();
+        List<String> names = new ArrayList<>(List.of("float32"));
+        List<Map.Entry<Path, Calibration>> cals = new ArrayList<>(calibrations.entrySet());
+        for (Map.Entry<Path, Calibration> e : cals) {
+            engines.add(new FixedEngine(new QuantizedModel(model, e.getValue().formats())));
+            names.add(label(e.getKey(), e.getValue()));
         }
-        this.floatOutputs = runs.get(0).result().floatOutputs();
-        if (targets != null && (targets.length != floatOutputs.length || targets[0].length != floatOutputs[0].length
-                || targets[0][0].length != floatOutputs[0][0].length)) {
-            throw KquantException.of("targets of shape %s do not fit the model's outputs %s", shape(targets), shape(floatOutputs));
+        if (targets != null) {
+            names.add("true value");
         }
-        distributions(reference);
+        for (int u = 0; u < Math.min(outputUnits, CHARTED_UNITS); u++) {
+            outputs.add(new OutputSeries(samples, names, csv.resolve("output-" + u + ".csv")));
+        }
+        OutputSums sums = new OutputSums(engines.size(), outputUnits, targets != null);
+        List<SideBySide.Result> results;
+        try {
+            results = SideBySide.compare(reference, engines, data, targets, sums, progress);
+        } finally {
+            for (OutputSeries s : outputs) {
+                s.close();
+            }
+        }
+        for (int i = 0; i < cals.size(); i++) {
+            Map.Entry<Path, Calibration> e = cals.get(i);
+            List<Metrics> perUnit = new ArrayList<>();
+            for (Metrics.Sums s : sums.perUnit[i]) {
+                perUnit.add(s.metrics());
+            }
+            runs.add(new Run(names.get(i + 1), e.getKey(), e.getValue(), engines.get(i).quantized(), results.get(i), sums.all[i].metrics(),
+                    perUnit, targets == null ? null : sums.task[i + 1].metrics()));
+        }
+        this.floatTask = targets == null ? null : sums.task[0].metrics();
+        distributions(reference, data);
     }
 
-    private static String shape(double[][][] v) {
-        return v[0].length == 1 ? "(" + v.length + ", " + v[0][0].length + ")" : "(" + v.length + ", " + v[0].length + ", " + v[0][0].length + ")";
+    private static String label(Path file, Calibration c) {
+        return c.scheme().cliName() + " (" + file.getFileName() + ")";
     }
 
-    /** Two passes of the float engine: the range of each activation tensor, then its histogram. */
-    private void distributions(FloatEngine reference) {
+    /** Adds every block's outputs into the metrics and the output series, in sample order. */
+    private final class OutputSums implements SideBySide.Outputs {
+        final Metrics.Sums[] all;
+        final Metrics.Sums[][] perUnit;
+        /** [0] float32 against the truth, [1 + i] calibration i against the truth. */
+        final Metrics.Sums[] task;
+
+        OutputSums(int engines, int units, boolean truth) {
+            all = new Metrics.Sums[engines];
+            perUnit = new Metrics.Sums[engines][units];
+            task = truth ? new Metrics.Sums[engines + 1] : null;
+            for (int e = 0; e < engines; e++) {
+                all[e] = new Metrics.Sums();
+                for (int u = 0; u < units; u++) {
+                    perUnit[e][u] = new Metrics.Sums();
+                }
+            }
+            for (int e = 0; task != null && e < task.length; e++) {
+                task[e] = new Metrics.Sums();
+            }
+        }
+
+        @Override
+        public void block(int first, double[][] reference, List<double[][]> fixed, float[] truth, int truthOffset) {
+            int width = reference.length == 0 ? 0 : reference[0].length;
+            double[] row = new double[1 + fixed.size() + (truth != null ? 1 : 0)];
+            for (int s = 0; s < reference.length; s++) {
+                for (int k = 0; k < width; k++) {
+                    double ref = reference[s][k];
+                    int unit = k % outputUnits;
+                    double t = truth == null ? 0 : truth[truthOffset + s * width + k];
+                    for (int e = 0; e < fixed.size(); e++) {
+                        double v = fixed.get(e)[s][k];
+                        all[e].add(ref, v);
+                        perUnit[e][unit].add(ref, v);
+                        if (truth != null) {
+                            task[e + 1].add(t, v);
+                        }
+                    }
+                    if (truth != null) {
+                        task[0].add(t, ref);
+                    }
+                }
+                // the chart shows each sample's last output step
+                int last = width - outputUnits;
+                for (int u = 0; u < outputs.size(); u++) {
+                    row[0] = reference[s][last + u];
+                    for (int e = 0; e < fixed.size(); e++) {
+                        row[1 + e] = fixed.get(e)[s][last + u];
+                    }
+                    if (truth != null) {
+                        row[row.length - 1] = truth[truthOffset + s * width + last + u];
+                    }
+                    outputs.get(u).add(first + s, row);
+                }
+            }
+        }
+    }
+
+    /** Two streamed passes of the float engine: the range of each activation tensor, then its histogram. */
+    private void distributions(FloatEngine reference, SequenceSource data) {
         List<String> tensors = TensorNames.activations(model).stream().map(TensorNames.Entry::name).toList();
         Map<String, double[]> range = new LinkedHashMap<>();
         for (String t : tensors) {
             range.put(t, new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY});
         }
-        pass(reference, (name, v) -> {
-            double[] r = range.get(name);
-            for (double x : v) {
-                r[0] = Math.min(r[0], x);
-                r[1] = Math.max(r[1], x);
+        pass(reference, data, tensors, () -> new ValuesSink(tensors) {
+            @Override
+            void accept(String tensor, float v) {
+                double[] r = own.computeIfAbsent(tensor, k -> new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY});
+                r[0] = Math.min(r[0], v);
+                r[1] = Math.max(r[1], v);
             }
-        });
+        }, part -> part.forEach((t, r) -> {
+            range.get(t)[0] = Math.min(range.get(t)[0], r[0]);
+            range.get(t)[1] = Math.max(range.get(t)[1], r[1]);
+        }));
         Map<String, long[]> counts = new LinkedHashMap<>();
-        range.forEach((t, r) -> counts.put(t, new long[BINS]));
-        pass(reference, (name, v) -> {
-            double[] r = range.get(name);
-            long[] c = counts.get(name);
-            double width = (r[1] - r[0]) / BINS;
-            for (double x : v) {
-                c[width > 0 ? Math.min(BINS - 1, (int) ((x - r[0]) / width)) : 0]++;
+        for (String t : tensors) {
+            counts.put(t, new long[BINS]);
+        }
+        pass(reference, data, tensors, () -> new ValuesSink(tensors) {
+            @Override
+            void accept(String tensor, float v) {
+                double[] r = range.get(tensor);
+                double width = (r[1] - r[0]) / BINS;
+                own.computeIfAbsent(tensor, k -> new double[BINS])[width > 0 ? Math.min(BINS - 1, (int) ((v - r[0]) / width)) : 0]++;
             }
-        });
+        }, part -> part.forEach((t, c) -> {
+            for (int b = 0; b < BINS; b++) {
+                counts.get(t)[b] += (long) c[b];
+            }
+        }));
         for (String t : tensors) {
             long total = 0;
             for (long c : counts.get(t)) {
@@ -109,42 +221,46 @@ final class Analysis {
         }
     }
 
-    private interface ValuesConsumer {
-        void accept(String tensor, double[] values);
-    }
+    /** Collects one block's values per tensor into arrays of its own (merged in order afterwards). */
+    private abstract static class ValuesSink implements BlockSink {
+        final java.util.Set<String> wanted;
+        Map<String, double[]> own = new LinkedHashMap<>();
 
-    /** Runs the float engine over the data, handing every activation tensor's values to {@code c} (one thread: c is not shared). */
-    private void pass(FloatEngine reference, ValuesConsumer c) {
-        BlockSink sink = new BlockSink() {
-            @Override
-            public void floats(String name, int step, float[][] rows, int row0, int units, int count) {
-                if (distributionsWanted(name)) {
-                    double[] v = new double[units * count];
-                    for (int j = 0; j < units; j++) {
-                        for (int s = 0; s < count; s++) {
-                            v[j * count + s] = rows[row0 + j][s];
-                        }
+        ValuesSink(List<String> tensors) {
+            this.wanted = new java.util.HashSet<>(tensors);
+        }
+
+        abstract void accept(String tensor, float v);
+
+        @Override
+        public void floats(String tensor, int step, float[][] rows, int row0, int units, int count) {
+            if (wanted.contains(tensor)) {
+                for (int j = 0; j < units; j++) {
+                    for (int s = 0; s < count; s++) {
+                        accept(tensor, rows[row0 + j][s]);
                     }
-                    c.accept(name, v);
                 }
             }
-        };
-        Runner runner = reference.runner(Blocks.LANES);
-        float[] values = data.read(0, data.count());
-        for (int k = 0; k < data.count(); k += Blocks.LANES) {
-            runner.run(values, k * data.sampleSize(), Math.min(Blocks.LANES, data.count() - k), sink);
         }
     }
 
-    private static boolean distributionsWanted(String name) {
-        return !kquant.engine.Trace.isPartialSum(name);
+    private void pass(FloatEngine reference, SequenceSource data, List<String> tensors, java.util.function.Supplier<ValuesSink> sinks,
+            java.util.function.Consumer<Map<String, double[]>> merge) {
+        Blocks.over(data).run(() -> {
+            Runner r = reference.runner(Blocks.LANES);
+            return (chunk, from, count) -> {
+                ValuesSink sink = sinks.get();
+                Blocks.eachCall(r, chunk, from, count, sink, k -> { }, data.name(), "float32");
+                return sink.own;
+            };
+        }, merge);
     }
 
-    /** The recurrent states and the output: the tensors whose error over time the report draws. */
+    /** The recurrent states and cells, and the output: the tensors whose error over time the report draws. */
     List<String> errorTensors() {
         List<String> out = new ArrayList<>();
         for (String t : runs.get(0).result().errors().keySet()) {
-            if (t.endsWith("/state")) {
+            if (t.endsWith("/state") || t.endsWith("/cell")) {
                 out.add(t);
             }
         }

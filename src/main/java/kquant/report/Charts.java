@@ -75,15 +75,20 @@ final class Charts {
                 "RMS and largest absolute difference from the float32 engine at each timestep, over all samples.");
     }
 
-    /** One output unit over the samples: the float engine, every calibration, and the true values. */
+    /**
+     * One output unit over the samples: the float engine, every calibration, and the true values. Past
+     * twice as many samples as the chart has pixel columns, each series is drawn as its min/max
+     * envelope per column (spikes survive); its CSV holds every sample.
+     */
     Figure outputOverSamples(int unit) {
+        OutputSeries o = a.outputs.get(unit);
         XYSeriesCollection data = new XYSeriesCollection();
-        data.addSeries(series("float32", a.floatOutputs, unit));
-        for (Analysis.Run r : a.runs) {
-            data.addSeries(series(r.label(), r.result().fixedOutputs(), unit));
-        }
-        if (a.targets != null) {
-            data.addSeries(series("true value", a.targets, unit));
+        for (int k = 0; k < o.names().size(); k++) {
+            XYSeries s = new XYSeries(o.names().get(k), false);
+            for (double[] p : o.points(k)) {
+                s.add(p[0], p[1]);
+            }
+            data.addSeries(s);
         }
         JFreeChart chart = ChartFactory.createXYLineChart("output " + unit + " over the samples", "sample", "output " + unit, data,
                 PlotOrientation.VERTICAL, true, false, false);
@@ -94,23 +99,18 @@ final class Charts {
             r.setSeriesPaint(i, PALETTE[(i - 1) % PALETTE.length]);
             r.setSeriesStroke(i, new BasicStroke(1f));
         }
-        if (a.targets != null) {
+        if (a.hasTargets) {
             r.setSeriesPaint(a.runs.size() + 1, TRUTH);
             r.setSeriesStroke(a.runs.size() + 1, new BasicStroke(1f));
         }
         chart.getXYPlot().setRenderer(r);
         Figure.ticks(chart, true);
-        return figure(chart, "output " + unit, data, "sample",
+        String id = id();
+        return new Figure(id, "output " + unit, Figure.svg(chart, id), null, "output-" + unit + ".csv",
                 "The model's output for each sample (its last timestep for sequence outputs): the integer engines should trace the float32 line"
-                        + (a.targets != null ? ", and all of them the true values." : "."));
-    }
-
-    private static XYSeries series(String name, double[][][] values, int unit) {
-        XYSeries s = new XYSeries(name, false);
-        for (int i = 0; i < values.length; i++) {
-            s.add(i, values[i][values[i].length - 1][unit]);
-        }
-        return s;
+                        + (a.hasTargets ? ", and all of them the true values" : "")
+                        + (o.decimated() ? String.format(Locale.ROOT, ". Drawn as each series' smallest and largest value in each of %d columns "
+                                + "of %d samples; the CSV holds every sample.", OutputSeries.COLUMNS, a.samples) : "."));
     }
 
     /** A tensor's float values as a histogram, with each calibration's representable range marked. */
@@ -228,13 +228,13 @@ final class Charts {
         ((NumberAxis) chart.getCategoryPlot().getRangeAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits(Locale.ROOT));
         String id = id();
         long total = run.result().saturations().total();
-        return new Figure(id, run.label() + " saturations", Figure.svg(chart, id), csv.toString(),
+        return new Figure(id, run.label() + " saturations", Figure.svg(chart, id), csv.toString(), id + ".csv",
                 total == 0 ? "No value was clipped: every value fitted its format." : total + " values were clipped to the edge of their format (none wrapped).");
     }
 
     private Figure figure(JFreeChart chart, String title, XYSeriesCollection data, String xName, String caption) {
         String id = id();
-        return new Figure(id, title, Figure.svg(chart, id), csv(data, xName), caption);
+        return new Figure(id, title, Figure.svg(chart, id), csv(data, xName), id + ".csv", caption);
     }
 
     /** The series of a chart as CSV: one column per series, on a shared x column. */

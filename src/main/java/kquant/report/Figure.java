@@ -10,9 +10,10 @@ import org.jfree.svg.SVGGraphics2D;
 
 /**
  * One chart of the report: its SVG (drawn by JFreeChart into JFreeSVG) and the CSV of the series
- * it draws, under one id that names both files.
+ * it draws, {@code data/<csvName>}: given here, or (when {@code csv} is null) already streamed
+ * there while the data was analysed.
  */
-record Figure(String id, String title, String svg, String csv, String caption) {
+record Figure(String id, String title, String svg, String csv, String csvName, String caption) {
 
     static final int WIDTH = 720;
     static final int HEIGHT = 320;

@@ -28,8 +28,8 @@ final class Html {
         sb.append("<title>kquant report: ").append(esc(ctx.modelFile())).append("</title>\n");
         sb.append("<style>").append(STYLE).append("</style>\n</head>\n<body>\n");
         sb.append("<h1>kquant error report: ").append(esc(ctx.modelFile())).append("</h1>\n");
-        sb.append("<p class=\"meta\">").append(esc(ctx.dataFile())).append(", ").append(a.data.count())
-                .append(" samples; each integer engine against the float32 engine").append(a.targets != null ? ", and against the true values" : "")
+        sb.append("<p class=\"meta\">").append(esc(ctx.dataFile())).append(", ").append(a.samples)
+                .append(" samples; each integer engine against the float32 engine").append(a.hasTargets ? ", and against the true values" : "")
                 .append(".</p>\n");
         sb.append("<h2 id=\"summary\">Summary</h2>\n<ul class=\"summary\">\n");
         for (String s : summary) {
@@ -40,7 +40,7 @@ final class Html {
             sb.append("<h2>").append(esc(e.getKey())).append("</h2>\n");
             for (Figure f : e.getValue()) {
                 sb.append("<figure id=\"").append(f.id()).append("-figure\">\n").append(f.svg()).append("\n<figcaption>")
-                        .append(esc(f.caption())).append(" <a href=\"data/").append(f.id()).append(".csv\">Data (CSV)</a></figcaption>\n</figure>\n");
+                        .append(esc(f.caption())).append(" <a href=\"data/").append(f.csvName()).append("\">Data (CSV)</a></figcaption>\n</figure>\n");
             }
             if (e.getKey().equals("Error per timestep")) {
                 metricsTables(sb, a);
@@ -57,21 +57,20 @@ final class Html {
     private static void metricsTables(StringBuilder sb, Analysis a) {
         sb.append("<h2>Metrics against the float32 engine</h2>\n<table>\n<tr><th class=\"l\">calibration</th><th class=\"l\">output</th>")
                 .append("<th>SQNR</th><th>RMSE</th><th>MAE</th><th>max abs</th><th>relative L2</th><th>cosine</th></tr>\n");
-        int units = a.floatOutputs[0][0].length;
         for (Analysis.Run r : a.runs) {
-            row(sb, r.label(), "all", Metrics.of(Metrics.all(a.floatOutputs), Metrics.all(r.result().fixedOutputs())));
-            for (int u = 0; u < units && u < 16; u++) {
-                row(sb, r.label(), Integer.toString(u), Metrics.of(Metrics.column(a.floatOutputs, u), Metrics.column(r.result().fixedOutputs(), u)));
+            row(sb, r.label(), "all", r.output());
+            for (int u = 0; u < r.perUnit().size() && u < Analysis.CHARTED_UNITS; u++) {
+                row(sb, r.label(), Integer.toString(u), r.perUnit().get(u));
             }
         }
         sb.append("</table>\n");
-        if (a.targets != null) {
+        if (a.hasTargets) {
             sb.append("<h2>Task error against the true values</h2>\n<table>\n<tr><th class=\"l\">engine</th><th>RMSE</th><th>MAE</th>")
                     .append("<th>RMSE minus float32's</th></tr>\n");
-            Metrics f = Metrics.of(Metrics.all(a.targets), Metrics.all(a.floatOutputs));
+            Metrics f = a.floatTask;
             sb.append(String.format(Locale.ROOT, "<tr><td class=\"l\">float32</td><td>%.5g</td><td>%.5g</td><td></td></tr>%n", f.rmse(), f.mae()));
             for (Analysis.Run r : a.runs) {
-                Metrics m = Metrics.of(Metrics.all(a.targets), Metrics.all(r.result().fixedOutputs()));
+                Metrics m = r.task();
                 sb.append(String.format(Locale.ROOT, "<tr><td class=\"l\">%s</td><td>%.5g</td><td>%.5g</td><td>%+.3g</td></tr>%n", esc(r.label()),
                         m.rmse(), m.mae(), m.rmse() - f.rmse()));
             }

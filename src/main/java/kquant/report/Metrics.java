@@ -17,47 +17,36 @@ public record Metrics(double sqnrDb, double rmse, double mae, double maxAbs, dou
         if (reference.length != actual.length || reference.length == 0) {
             throw new IllegalArgumentException("lengths " + reference.length + " and " + actual.length);
         }
-        double se = 0;
-        double sa = 0;
-        double max = 0;
-        double rr = 0;
-        double aa = 0;
-        double ar = 0;
+        Sums sums = new Sums();
         for (int i = 0; i < reference.length; i++) {
-            double e = actual[i] - reference[i];
+            sums.add(reference[i], actual[i]);
+        }
+        return sums.metrics();
+    }
+
+    /** The sums behind the measures, added one pair at a time, so that any amount of data streams through. */
+    static final class Sums {
+        private double se;
+        private double sa;
+        private double max;
+        private double rr;
+        private double aa;
+        private double ar;
+        private long n;
+
+        void add(double reference, double actual) {
+            double e = actual - reference;
             se += e * e;
             sa += Math.abs(e);
             max = Math.max(max, Math.abs(e));
-            rr += reference[i] * reference[i];
-            aa += actual[i] * actual[i];
-            ar += actual[i] * reference[i];
+            rr += reference * reference;
+            aa += actual * actual;
+            ar += actual * reference;
+            n++;
         }
-        int n = reference.length;
-        return new Metrics(10 * Math.log10(rr / se), Math.sqrt(se / n), sa / n, max, Math.sqrt(se / rr), ar / Math.sqrt(aa * rr));
-    }
 
-    /** Column {@code unit} of {@code [sample][step][unit]}, over every sample and step. */
-    static double[] column(double[][][] values, int unit) {
-        int steps = values[0].length;
-        double[] out = new double[values.length * steps];
-        for (int i = 0; i < values.length; i++) {
-            for (int t = 0; t < steps; t++) {
-                out[i * steps + t] = values[i][t][unit];
-            }
+        Metrics metrics() {
+            return new Metrics(10 * Math.log10(rr / se), Math.sqrt(se / n), sa / n, max, Math.sqrt(se / rr), ar / Math.sqrt(aa * rr));
         }
-        return out;
-    }
-
-    /** Every value of {@code [sample][step][unit]}, flattened. */
-    static double[] all(double[][][] values) {
-        int steps = values[0].length;
-        int units = values[0][0].length;
-        double[] out = new double[values.length * steps * units];
-        for (int i = 0; i < values.length; i++) {
-            for (int t = 0; t < steps; t++) {
-                System.arraycopy(values[i][t], 0, out, (i * steps + t) * units, units);
-            }
-        }
-        return out;
     }
 }

@@ -21,9 +21,9 @@ final class MetricsJson {
         root.put("tool", ctx.tool());
         root.put("model", ctx.modelFile());
         root.put("data", ctx.dataFile());
-        root.put("samples", a.data.count());
-        if (a.targets != null) {
-            metrics(root.putObject("float32_task"), Metrics.of(Metrics.all(a.targets), Metrics.all(a.floatOutputs)));
+        root.put("samples", a.samples);
+        if (a.hasTargets) {
+            metrics(root.putObject("float32_task"), a.floatTask);
         }
         ArrayNode runs = root.putArray("calibrations");
         for (Analysis.Run r : a.runs) {
@@ -31,14 +31,14 @@ final class MetricsJson {
             n.put("file", r.file().getFileName().toString());
             n.put("scheme", r.calibration().scheme().cliName());
             n.put("method", r.calibration().method().name());
-            metrics(n.putObject("output"), Metrics.of(Metrics.all(a.floatOutputs), Metrics.all(r.result().fixedOutputs())));
+            metrics(n.putObject("output"), r.output());
             ArrayNode per = n.putArray("per_output");
-            for (int u = 0; u < a.floatOutputs[0][0].length; u++) {
-                metrics(per.addObject().put("unit", u), Metrics.of(Metrics.column(a.floatOutputs, u), Metrics.column(r.result().fixedOutputs(), u)));
+            for (int u = 0; u < r.perUnit().size(); u++) {
+                metrics(per.addObject().put("unit", u), r.perUnit().get(u));
             }
-            if (a.targets != null) {
-                Metrics task = Metrics.of(Metrics.all(a.targets), Metrics.all(r.result().fixedOutputs()));
-                Metrics base = Metrics.of(Metrics.all(a.targets), Metrics.all(a.floatOutputs));
+            if (a.hasTargets) {
+                Metrics task = r.task();
+                Metrics base = a.floatTask;
                 ObjectNode t = n.putObject("task");
                 metrics(t, task);
                 t.put("rmse_minus_float32", dec(task.rmse() - base.rmse()));

@@ -11,7 +11,8 @@ import java.util.Map;
 import kquant.AtomicFiles;
 import kquant.KquantException;
 import kquant.calibrate.Calibration;
-import kquant.data.Sequences;
+import java.util.function.IntConsumer;
+import kquant.data.SequenceSource;
 import kquant.fixed.ActivationKernel;
 import kquant.model.Model;
 
@@ -32,16 +33,27 @@ public final class Report {
     }
 
     /**
-     * Analyses and writes.
+     * Analyses and writes, streaming the data: memory does not grow with the number of samples.
      *
      * @param calibrations  in the order given, each already checked against {@code model}
-     * @param targets       the true outputs {@code [sample][step][unit]}, or null
-     * @return the figures written, for callers that print a summary
+     * @param targets       the true outputs, row for row with {@code data}, or null
+     * @param progress      told how many samples the comparison has done; may be null
+     * @return the summary's sentences, for callers that print them
      */
-    public static List<String> write(Path folder, boolean force, Model model, Sequences data, double[][][] targets,
-            Map<Path, Calibration> calibrations, Context context) {
+    public static List<String> write(Path folder, boolean force, Model model, SequenceSource data, SequenceSource targets,
+            Map<Path, Calibration> calibrations, Context context, IntConsumer progress) {
         checkTarget(folder, force);
-        Analysis a = new Analysis(model, data, targets, calibrations);
+        List<String> summary = new ArrayList<>();
+        AtomicFiles.writeFolder(folder, true, dir -> {
+            Path csv = Files.createDirectories(dir.resolve("data"));
+            Analysis a = new Analysis(model, data, targets, calibrations, csv, progress);
+            summary.addAll(write(dir, a, context));
+        });
+        return summary;
+    }
+
+    /** Draws the charts and writes the page, metrics.json and every chart's CSV into {@code dir}. */
+    private static List<String> write(Path dir, Analysis a, Context context) throws IOException {
         Charts charts = new Charts(a);
         Map<String, List<Figure>> sections = new LinkedHashMap<>();
         List<Figure> error = new ArrayList<>();
@@ -54,7 +66,7 @@ public final class Report {
         }
         sections.put("Error per timestep", error);
         List<Figure> outputs = new ArrayList<>();
-        for (int u = 0; u < a.floatOutputs[0][0].length && u < 16; u++) {
+        for (int u = 0; u < a.outputs.size(); u++) {
             outputs.add(charts.outputOverSamples(u));
         }
         sections.put("Outputs over the samples", outputs);
@@ -82,18 +94,15 @@ public final class Report {
         List<String> summary = Summary.of(a);
         String html = Html.page(a, context, summary, sections);
         String json = MetricsJson.of(a, context);
-        List<String> written = new ArrayList<>();
-        AtomicFiles.writeFolder(folder, true, dir -> {
-            Files.writeString(dir.resolve("index.html"), html, StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve("metrics.json"), json, StandardCharsets.UTF_8);
-            Path csv = Files.createDirectories(dir.resolve("data"));
-            for (List<Figure> figures : sections.values()) {
-                for (Figure f : figures) {
-                    Files.writeString(csv.resolve(f.id() + ".csv"), f.csv(), StandardCharsets.UTF_8);
-                    written.add(f.id() + ": " + f.title());
+        Files.writeString(dir.resolve("index.html"), html, StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("metrics.json"), json, StandardCharsets.UTF_8);
+        for (List<Figure> figures : sections.values()) {
+            for (Figure f : figures) {
+                if (f.csv() != null) {
+                    Files.writeString(dir.resolve("data").resolve(f.csvName()), f.csv(), StandardCharsets.UTF_8);
                 }
             }
-        });
+        }
         return summary;
     }
 

@@ -78,12 +78,12 @@ class ReportTest {
         assertEquals("html", page.getDocumentElement().getTagName());
         assertFalse(html.contains("<script") || html.contains("http://") && html.replaceAll("xmlns(:\\w+)?='http://[^']*'", "").contains("http://"),
                 "self-contained: no script, nothing fetched");
-        Matcher m = Pattern.compile("<svg id='(fig\\d+)'.*?</svg>", Pattern.DOTALL).matcher(html);
+        Matcher m = Pattern.compile("(<svg id='(fig\\d+)'.*?</svg>).*?<a href=\"data/([^\"]+)\">", Pattern.DOTALL).matcher(html);
         int charts = 0;
         while (m.find()) {
-            Document svg = xml(m.group());
+            Document svg = xml(m.group(1));
             assertEquals("svg", svg.getDocumentElement().getLocalName());
-            assertTrue(Files.isRegularFile(report.resolve("data").resolve(m.group(1) + ".csv")), m.group(1));
+            assertTrue(Files.isRegularFile(report.resolve("data").resolve(m.group(3))), m.group(2) + ": " + m.group(3));
             charts++;
         }
         // 2 state error charts, 4 outputs, 5 histograms, 2 SELU tables, 2 saturation charts
@@ -167,7 +167,7 @@ class ReportTest {
         Path mine = Files.createDirectories(dir.resolve("mine"));
         Files.writeString(mine.resolve("notes.txt"), "keep me");
         KquantException e = assertThrows(KquantException.class, () -> Report.write(mine, false, KerasLoader.load(Path.of(MODEL)), null, null,
-                java.util.Map.of(), new Report.Context("m", "d", "t")));
+                java.util.Map.of(), new Report.Context("m", "d", "t"), null));
         assertTrue(e.getMessage().contains("not a kquant report"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("r1")) || Files.exists(dir.resolve("r2")) || Files.exists(dir.resolve("r3")), "nothing written");
     }
