@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import kquant.calibrate.AccumulatorPolicy;
 import kquant.calibrate.Calibration;
+import kquant.calibrate.CellGrowth;
 import kquant.calibrate.CalibrationFile;
 import kquant.calibrate.Calibrator;
 import kquant.calibrate.Method;
@@ -15,6 +16,8 @@ import kquant.fixed.AccumulatorWidth;
 import kquant.fixed.ActivationKernel;
 import kquant.fixed.QDense;
 import kquant.fixed.QLayer;
+import kquant.fixed.QGru;
+import kquant.fixed.QLstm;
 import kquant.fixed.QSimpleRnn;
 import kquant.fixed.QuantizedModel;
 import kquant.fixed.Scheme;
@@ -109,6 +112,10 @@ final class CalibrateCommand implements Callable<Integer> {
         for (QLayer l : q.layers()) {
             if (l instanceof QSimpleRnn r) {
                 out.printf("accumulator %s x·W: %s; h·U: %s%n", l.name(), width(r.kernel().width()), width(r.recurrent().width()));
+            } else if (l instanceof QLstm r) {
+                out.printf("accumulator %s x·W: %s; h·U: %s%n", l.name(), width(r.kernel().width()), width(r.recurrent().width()));
+            } else if (l instanceof QGru r) {
+                out.printf("accumulator %s x·W: %s; h·U: %s%n", l.name(), width(r.kernel().width()), width(r.recurrent().width()));
             } else if (l instanceof QDense d) {
                 out.printf("accumulator %s x·V: %s%n", l.name(), width(d.kernel().width()));
             }
@@ -116,6 +123,9 @@ final class CalibrateCommand implements Callable<Integer> {
         for (var e : q.activationKernels().entrySet()) {
             ActivationKernel k = e.getValue();
             out.printf("activation %s: %s%n", e.getKey(), k.describe());
+        }
+        for (CellGrowth g : CellGrowth.of(c)) {
+            out.printf("cell %s%n", g.describe());
         }
     }
 

@@ -60,7 +60,7 @@ final class CompareCommand implements Callable<Integer> {
             Model m = model.withTimesteps(x.timesteps());
             List<FixedEngine> engines = new ArrayList<>();
             for (Path cal : calibrations) {
-                engines.add(Engines.fixedEngine(m, cal, null));
+                engines.add(Engines.fixedEngine(m, cal, null, spec.commandLine().getErr()));
             }
             List<SideBySide.Result> results;
             try (Progress progress = Progress.start("compare", x.count())) {

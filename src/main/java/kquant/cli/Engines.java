@@ -1,9 +1,11 @@
 package kquant.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import kquant.KquantException;
 import kquant.calibrate.Calibration;
 import kquant.calibrate.CalibrationFile;
+import kquant.calibrate.CellGrowth;
 import kquant.engine.Engine;
 import kquant.engine.FixedEngine;
 import kquant.engine.FloatEngine;
@@ -30,7 +32,7 @@ final class Engines {
     }
 
     /** The engine called {@code name}; an integer engine needs {@code calibration}. */
-    static Engine create(String name, Model model, Path calibration) {
+    static Engine create(String name, Model model, Path calibration, PrintWriter warnings) {
         if (isFloat(name)) {
             return floatEngine(name, model);
         }
@@ -43,15 +45,33 @@ final class Engines {
         if (calibration == null) {
             throw KquantException.of("--engine %s needs --calibration CAL (made by kquant calibrate)", name);
         }
-        return fixedEngine(model, calibration, scheme);
+        return fixedEngine(model, calibration, scheme, warnings);
     }
 
-    static FixedEngine fixedEngine(Model model, Path calibration, Scheme expected) {
+    static FixedEngine fixedEngine(Model model, Path calibration, Scheme expected, PrintWriter warnings) {
         Calibration c = CalibrationFile.read(calibration, model);
+        warnIfLonger(c, model, warnings);
         if (expected != null && c.scheme() != expected) {
             throw KquantException.of("%s: calibration is for %s, but the engine asked for is %s", calibration,
                     c.scheme().cliName(), expected.cliName());
         }
         return new FixedEngine(new QuantizedModel(model, c.formats()));
+    }
+
+    /**
+     * Warns (on stderr) when the model runs on longer sequences than the calibration saw and an LSTM
+     * cell's growth would leave its format on them.
+     */
+    static void warnIfLonger(Calibration c, Model model, PrintWriter warnings) {
+        if (!model.inputShape().sequence() || !model.inputShape().knownLength()) {
+            return;
+        }
+        for (CellGrowth g : CellGrowth.of(c)) {
+            String w = g.warningFor(model.inputShape().timesteps());
+            if (w != null) {
+                warnings.println(w);
+                warnings.flush();
+            }
+        }
     }
 }

@@ -74,7 +74,7 @@ final class PredictCommand implements Callable<Integer> {
         Model model = modelArgs.load();
         try (SequenceSource x = DataFiles.open(data, model.inputShape())) {
             Model m = model.withTimesteps(x.timesteps());
-            Engine engine = Engines.create(engineName, m, calibration);
+            Engine engine = Engines.create(engineName, m, calibration, spec.commandLine().getErr());
             FixedEngine fixed = engine instanceof FixedEngine f ? f : null;
             if (raw && fixed == null) {
                 throw kquant.KquantException.of("--raw needs an integer engine (q15, q7 or a16w8)");

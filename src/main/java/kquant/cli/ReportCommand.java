@@ -64,6 +64,7 @@ final class ReportCommand implements Callable<Integer> {
             Map<Path, Calibration> cals = new LinkedHashMap<>();
             for (Path c : calibrations) {
                 cals.put(c, CalibrationFile.read(c, m));
+                Engines.warnIfLonger(cals.get(c), m, spec.commandLine().getErr());
             }
             try (Progress progress = Progress.start("report", x.count())) {
                 summary = Report.write(out, force, m, x, y, cals,

@@ -64,7 +64,7 @@ final class TraceCommand implements Callable<Integer> {
             throw KquantException.of("--sample %d: %s has samples 0 to %d", sample, data, x.count() - 1);
         }
         Model m = model.withTimesteps(x.timesteps());
-        Engine engine = Engines.create(engineName, m, calibration);
+        Engine engine = Engines.create(engineName, m, calibration, spec.commandLine().getErr());
         Trace trace;
         Map<String, int[][]> codes = null;
         if (engine instanceof FixedEngine f) {
