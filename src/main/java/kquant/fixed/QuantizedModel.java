@@ -27,12 +27,22 @@ public final class QuantizedModel {
 
     private final Model model;
     private final Formats formats;
+    private final Storage cellType;
     private final List<QLayer> layers;
     private final int inputFrac;
 
     public QuantizedModel(Model model, Formats formats) {
+        this(model, formats, formats.scheme().cells());
+    }
+
+    /**
+     * The same with LSTM cells stored as {@code cellType} instead of the scheme's int16: kquant's
+     * schemes always keep int16 cells; an int8 cell is here only to measure what it would cost.
+     */
+    public QuantizedModel(Model model, Formats formats, Storage cellType) {
         this.model = model;
         this.formats = formats;
+        this.cellType = cellType;
         Scheme s = formats.scheme();
         for (TensorNames.Entry e : TensorNames.of(model)) {
             Format f = formats.get(e.name());
@@ -118,7 +128,7 @@ public final class QuantizedModel {
                 : new QBias(null, 4 * r.units(), Format.of(0), w);
         return new QLstm(r.name(), new QMatrix(r.kernel(), formats.get(n + "kernel"), w, s),
                 new QMatrix(r.recurrentKernel(), formats.get(n + "recurrent_kernel"), w, s), bias, fIn, fH, fC, fA, fZ, fG, gates,
-                kernel(r, r.activation(), scheme.cells(), s, fC, fA, bound), scheme.cells(), r.returnSequences(), r.goBackwards());
+                kernel(r, r.activation(), cellType, s, fC, fA, bound), cellType, r.returnSequences(), r.goBackwards());
     }
 
     private QGru gru(Gru r, int fIn, Scheme scheme, double bound) {
