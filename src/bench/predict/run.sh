@@ -38,8 +38,24 @@ echo "$n sequences of (5, 6) float32, $(nproc) cores, $(java -version 2>&1 | hea
 measure "kquant predict float32" java -jar target/kquant.jar predict "$model" --data "$x" --out "$work/y-kquant.npy"
 measure "kquant predict float32 -Xmx256m" java -Xmx256m -jar target/kquant.jar predict "$model" --data "$x" --out "$work/y-kquant.npy"
 if [ -d "$work/node_modules/@tensorflow/tfjs" ]; then
-  measure "tfjs 4.22 cpu" env NODE_PATH="$work/node_modules" node --max-old-space-size=8192 "$here/tfjs-predict.mjs" "$model" "$x" "$work/y-tfjs.npy"
+  # node resolves the npm packages from the script's own folder
+  cp "$here/tfjs-predict.mjs" "$work/"
+  measure "tfjs 4.22 cpu" node --max-old-space-size=8192 "$work/tfjs-predict.mjs" "$model" "$x" "$work/y-tfjs.npy"
 fi
 if [ -x "$work/venv/bin/python" ]; then
   measure "tensorflow (keras 3)" env TF_CPP_MIN_LOG_LEVEL=3 "$work/venv/bin/python" "$here/tf_predict.py" "$model" "$x" "$work/y-tf.npy"
+fi
+
+# the three computed the same thing: largest difference between their outputs
+if [ -x "$work/venv/bin/python" ]; then
+  "$work/venv/bin/python" - "$work" <<'PY'
+import sys, os
+import numpy as np
+w = sys.argv[1]
+k = np.load(os.path.join(w, "y-kquant.npy"))
+for other in ("y-tf.npy", "y-tfjs.npy"):
+    p = os.path.join(w, other)
+    if os.path.exists(p):
+        print(f"max |kquant - {other[2:-4]}| = {np.abs(k - np.load(p)).max():.3g} over {k.size} outputs")
+PY
 fi
