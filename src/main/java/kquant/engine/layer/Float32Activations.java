@@ -7,55 +7,70 @@ import kquant.model.Activation;
  * {@code (float) act.apply((double) z)} (the one-sample engine's definition, computed with
  * {@link StrictMath}) but several times faster.
  *
- * <p>SELU, ELU, tanh, sigmoid and swish evaluate their exponential with {@link #expm1} and
- * {@link #exp} below, in double, to a relative error under 2^-49; StrictMath's own error is under
- * one ulp of double. When the double result lies so close to a boundary between two float32
- * values that the two errors together could put it on the other side (about once in four million
- * values), the value is recomputed with StrictMath. So the float32 result is always the one
- * StrictMath gives; only the time differs. The other activations use StrictMath directly.
+ * <p>SELU, ELU, tanh, sigmoid and swish compute their exponential here, in double, in passes over
+ * a row of lanes that the JIT vectorizes: e^x = 2^k · p(r) with Cody and Waite's reduction and a
+ * degree-13 polynomial, a few ulps of double. The result is within {@link #bound} of what
+ * StrictMath gives (whose own error is under one ulp); when a value lies so close to a boundary
+ * between two float32 numbers that the bound straddles it (about one value in a million), it is
+ * recomputed with StrictMath. So the float32 result is always StrictMath's; only the time differs.
+ * The other activations use StrictMath directly.
  */
 final class Float32Activations {
 
-    /** A bound on |fast − StrictMath| relative to the result: 2^-46, four times the worst case of either. */
-    private static final double RELATIVE_ERROR = 0x1p-46;
     private static final double LN2_HI = 6.93147180369123816490e-01;
     private static final double LN2_LO = 1.90821492927058770002e-10;
     private static final double INV_LN2 = 1.44269504088896338700e+00;
     private static final double SELU_NEGATIVE = Activation.SELU_SCALE * Activation.SELU_ALPHA;
 
+    /** Per thread: each lane's input in double, its exponent k, and its polynomial, then e^x. */
+    private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[3][0]);
+
     private Float32Activations() {
         throw new AssertionError("No instances of Float32Activations");
+    }
+
+    /** Relative part of the bound: ten times the worst relative error of the two computations together. */
+    private static final double RELATIVE = 0x1p-46;
+    /** Absolute part, where the result is e^x - 1 (SELU, ELU, tanh): that difference loses a few ulps of 1. */
+    private static final double ABSOLUTE = 0x1p-47;
+
+    /** A bound on |this class's result − StrictMath's|. */
+    static double bound(double y, double absolute) {
+        return Math.abs(y) * RELATIVE + absolute;
     }
 
     static void apply(Activation act, float[] z, float[] out, int n) {
         switch (act) {
             case SELU:
+            case ELU: {
+                double[] e = exp(z, n, -1);
+                double k = act == Activation.SELU ? SELU_NEGATIVE : 1.0;
+                double slope = act == Activation.SELU ? Activation.SELU_SCALE : 1.0;
                 for (int s = 0; s < n; s++) {
-                    double x = z[s];
-                    out[s] = x > 0 ? (float) (Activation.SELU_SCALE * x) : checked(act, z[s], SELU_NEGATIVE * expm1(x));
+                    out[s] = z[s] > 0 ? (float) (slope * z[s]) : checked(act, z[s], k * (e[s] - 1.0), ABSOLUTE);
                 }
                 return;
-            case ELU:
+            }
+            case TANH: {
+                double[] e = exp(z, n, -2);
                 for (int s = 0; s < n; s++) {
-                    double x = z[s];
-                    out[s] = x > 0 ? z[s] : checked(act, z[s], expm1(x));
+                    // tanh(-|x|) = (e^(-2|x|) - 1) / (e^(-2|x|) + 1), odd
+                    double em = e[s] - 1.0;
+                    double t = em / (em + 2.0);
+                    out[s] = checked(act, z[s], z[s] > 0 ? -t : t, ABSOLUTE);
                 }
                 return;
-            case TANH:
-                for (int s = 0; s < n; s++) {
-                    out[s] = checked(act, z[s], tanh(z[s]));
-                }
-                return;
+            }
             case SIGMOID:
+            case SWISH: {
+                double[] e = exp(z, n, -1);
                 for (int s = 0; s < n; s++) {
-                    out[s] = checked(act, z[s], sigmoid(z[s]));
+                    // e = e^-|x|: 1 / (1 + e) above zero, e / (1 + e) below, the formula Activation uses
+                    double sig = z[s] >= 0 ? 1.0 / (1.0 + e[s]) : e[s] / (1.0 + e[s]);
+                    out[s] = checked(act, z[s], act == Activation.SWISH ? z[s] * sig : sig, 0);
                 }
                 return;
-            case SWISH:
-                for (int s = 0; s < n; s++) {
-                    out[s] = checked(act, z[s], z[s] * sigmoid(z[s]));
-                }
-                return;
+            }
             default:
                 for (int s = 0; s < n; s++) {
                     out[s] = (float) act.apply(z[s]);
@@ -63,9 +78,9 @@ final class Float32Activations {
         }
     }
 
-    /** {@code y} rounded to float32 when no value within the error bound rounds otherwise; else StrictMath's. */
-    private static float checked(Activation act, float z, double y) {
-        double e = Math.abs(y) * RELATIVE_ERROR;
+    /** {@code y} rounded to float32 when nothing within the bound rounds otherwise; else StrictMath's value. */
+    private static float checked(Activation act, float z, double y, double absolute) {
+        double e = bound(y, absolute);
         float f = (float) y;
         if ((float) (y - e) == f && (float) (y + e) == f) {
             return f;
@@ -73,69 +88,49 @@ final class Float32Activations {
         return (float) act.apply(z);
     }
 
-    /** e^x - 1 for x <= 0 (NaN elsewhere, or below -700, which sends the caller to StrictMath). */
-    static double expm1(double x) {
-        if (!(x <= 0 && x >= -700)) {
-            return Double.NaN;
+    /**
+     * e^(c·|z|) for c < 0 (the caller picks the branch by z's sign), lane by lane, in three passes:
+     * widen to double; the reduction and the polynomial in pure double arithmetic (C2 vectorizes a
+     * loop only when all its values have one width, and not through Math.max, hence the separate
+     * passes); the scaling by 2^k. Below e^-700 the result is 0 (the callers' results no longer
+     * depend on it); NaN and infinity give NaN, which sends the caller to StrictMath.
+     */
+    private static double[] exp(float[] z, int n, double c) {
+        double[][] scratch = SCRATCH.get();
+        if (scratch[0].length < n) {
+            for (int i = 0; i < scratch.length; i++) {
+                scratch[i] = new double[n];
+            }
         }
-        if (x > -0.34657359027997264) {
-            // Taylor series to x^13: truncation below 2^-60 relative for |x| < ln2/2
-            double p = 1.0 / 6227020800.0;
-            p = p * x + 1.0 / 479001600.0;
-            p = p * x + 1.0 / 39916800.0;
-            p = p * x + 1.0 / 3628800.0;
-            p = p * x + 1.0 / 362880.0;
-            p = p * x + 1.0 / 40320.0;
-            p = p * x + 1.0 / 5040.0;
-            p = p * x + 1.0 / 720.0;
-            p = p * x + 1.0 / 120.0;
-            p = p * x + 1.0 / 24.0;
-            p = p * x + 1.0 / 6.0;
-            p = p * x + 0.5;
-            return x + x * x * p;
+        double[] x = scratch[0];
+        double[] k = scratch[1];
+        double[] p = scratch[2];
+        for (int s = 0; s < n; s++) {
+            x[s] = z[s];
         }
-        // e^x >= 2^-1011 is at most 0.7071 here, so e^x - 1 loses no relative precision
-        return exp(x) - 1.0;
-    }
-
-    /** e^x for -700 <= x <= 0, to a few ulps: 2^k · e^r with |r| <= ln2/2 (Cody and Waite's reduction). */
-    static double exp(double x) {
-        if (!(x <= 0 && x >= -700)) {
-            return Double.NaN;
+        for (int s = 0; s < n; s++) {
+            double v = c * Math.abs(x[s]);
+            double ks = Math.rint(v * INV_LN2);
+            double r = (v - ks * LN2_HI) - ks * LN2_LO;
+            double q = 1.0 / 6227020800.0;
+            q = q * r + 1.0 / 479001600.0;
+            q = q * r + 1.0 / 39916800.0;
+            q = q * r + 1.0 / 3628800.0;
+            q = q * r + 1.0 / 362880.0;
+            q = q * r + 1.0 / 40320.0;
+            q = q * r + 1.0 / 5040.0;
+            q = q * r + 1.0 / 720.0;
+            q = q * r + 1.0 / 120.0;
+            q = q * r + 1.0 / 24.0;
+            q = q * r + 1.0 / 6.0;
+            q = q * r + 0.5;
+            q = q * r + 1.0;
+            p[s] = q * r + 1.0;
+            k[s] = ks;
         }
-        double k = Math.rint(x * INV_LN2);
-        double r = (x - k * LN2_HI) - k * LN2_LO;
-        double p = 1.0 / 6227020800.0;
-        p = p * r + 1.0 / 479001600.0;
-        p = p * r + 1.0 / 39916800.0;
-        p = p * r + 1.0 / 3628800.0;
-        p = p * r + 1.0 / 362880.0;
-        p = p * r + 1.0 / 40320.0;
-        p = p * r + 1.0 / 5040.0;
-        p = p * r + 1.0 / 720.0;
-        p = p * r + 1.0 / 120.0;
-        p = p * r + 1.0 / 24.0;
-        p = p * r + 1.0 / 6.0;
-        p = p * r + 0.5;
-        p = p * r + 1.0;
-        p = p * r + 1.0;
-        return p * Double.longBitsToDouble((1023L + (long) k) << 52);
-    }
-
-    /** tanh(x) = expm1(2x) / (expm1(2x) + 2) for x <= 0, odd above. */
-    static double tanh(double x) {
-        double a = -Math.abs(x);
-        double em = expm1(2 * a);
-        double t = em / (em + 2.0);
-        return x > 0 ? -t : t;
-    }
-
-    /** 1 / (1 + e^-x) for x >= 0, e^x / (1 + e^x) below: the formula {@link Activation} uses. */
-    static double sigmoid(double x) {
-        if (x >= 0) {
-            return 1.0 / (1.0 + exp(-x));
+        for (int s = 0; s < n; s++) {
+            p[s] = k[s] < -1010 ? 0.0 : p[s] * Double.longBitsToDouble((1023L + (long) k[s]) << 52);
         }
-        double e = exp(x);
-        return e / (1.0 + e);
+        return p;
     }
 }
