@@ -85,7 +85,7 @@ final class ExportCommand implements Callable<Integer> {
                         + ", file sha256 " + sha256(calibration) + ")");
         CExporter.Result r = CExporter.export(q, provenance, out, new CExporter.Options(prefix, force, x, randomCount, seed, steps));
         PrintWriter o = spec.commandLine().getOut();
-        o.printf("wrote %s: %s_weights.h/.c, %s_model.h/.c, kq_fixed.h, kq_kernels.h, SPEC.md%s%n", out, r.prefix(), r.prefix(),
+        o.printf("wrote %s: %s_weights.h/.c, %s_model.h/.c, kq_fixed.h, kq_matvec_*.h, kq_kernels.h, SPEC.md%s%n", out, r.prefix(), r.prefix(),
                 r.vectorCount() > 0 ? ", " + r.prefix() + "_vectors.bin (" + r.vectorCount() + " sequences), " + r.prefix() + "_test.c, Makefile" : "");
         o.printf("weights and biases: %d bytes (%d parameters x %d bytes); activation tables: %d bytes%n", r.weightBytes(),
                 m.parameterCount(), c.scheme().weights().bytes(), r.tableBytes());

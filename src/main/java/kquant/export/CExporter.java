@@ -22,7 +22,7 @@ import kquant.fixed.QuantizedModel;
 public final class CExporter {
 
     /** The files the hand-written part is made of, copied as they are. */
-    static final List<String> KERNEL_FILES = List.of("kq_fixed.h", "kq_kernels.h", "SPEC.md");
+    static final List<String> KERNEL_FILES = List.of("kq_fixed.h", "kq_matvec_q15.h", "kq_matvec_a16w8.h", "kq_kernels.h", "SPEC.md");
 
     /** Export settings. */
     public record Options(String prefix, boolean force, Sequences vectors, int randomVectors, long seed, int maxTimesteps) {
