@@ -41,7 +41,7 @@ final class TestMainWriter {
         CText c = new CText();
         c.line(banner);
         c.line("#include <stdio.h>").line("#include <stdlib.h>").line("#include <string.h>").line("#include <time.h>");
-        c.format("#include \"%s_model.h\"", p).line();
+        c.format("#include \"%s_model.h\"", p).line("#include \"kq_fixed.h\" /* KQ_PATH: the code path the model was built with */").line();
         c.format("#define STEPS %d", steps).format("#define FEATURES %d", features);
         c.format("#define OUT_ROWS %d", outRows).format("#define OUT_UNITS %d", plan.outputUnits());
         c.format("#define CODE_BYTES %d", plan.scheme.activations().bytes()).line();
@@ -139,7 +139,7 @@ final class TestMainWriter {
         c.line("        printf(\"%lu sequences x %ld passes in %.3f s\\n\", count, bench, seconds);")
                 .line("        free(inputs);").line("        return 0;").line("    }");
         c.line("    free(inputs);");
-        c.format("    printf(\"%s: %%lu sequences, %%lu values checked, %%lu mismatches\\n\", count, checked, mismatches);", p);
+        c.format("    printf(\"%s: %%lu sequences, %%lu values checked, %%lu mismatches, %%s path\\n\", count, checked, mismatches, KQ_PATH);", p);
         c.line("    return mismatches == 0 ? 0 : 1;").line("}");
         return c.toString();
     }
