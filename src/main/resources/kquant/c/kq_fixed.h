@@ -140,20 +140,40 @@ static inline uint32_t kq_clipped(int32_t v, int32_t s)
     return (0u - ((uint32_t)v ^ (uint32_t)s)) >> 31;
 }
 
-/* A 32-bit v clamped to int16, counting a clip. */
+/*
+ * A 32-bit v clamped to int16, counting a clip: SSAT and a branch-free count on the DSP path;
+ * elsewhere one unsigned comparison finds both sides, and its branch, taken only on a clip, is
+ * cheaper than a clamp whose result is compared again.
+ */
 static inline int32_t kq_sat16_32_count(int32_t v, uint32_t *saturations)
 {
+#if defined(KQ_DSP)
     const int32_t s = kq_clamp16(v);
     *saturations += kq_clipped(v, s);
     return s;
+#else
+    if ((uint32_t)v + 32768u > 65535u) {
+        ++*saturations;
+        return v < 0 ? INT16_MIN : INT16_MAX;
+    }
+    return v;
+#endif
 }
 
 /* A 32-bit v clamped to int8, counting a clip. */
 static inline int32_t kq_sat8_32_count(int32_t v, uint32_t *saturations)
 {
+#if defined(KQ_DSP)
     const int32_t s = kq_clamp8(v);
     *saturations += kq_clipped(v, s);
     return s;
+#else
+    if ((uint32_t)v + 128u > 255u) {
+        ++*saturations;
+        return v < 0 ? INT8_MIN : INT8_MAX;
+    }
+    return v;
+#endif
 }
 
 #if defined(KQ_DSP)
@@ -205,6 +225,45 @@ static inline __m128i kq_load_q15_partial(const int16_t *p, size_t n)
         v = _mm_or_si128(_mm_slli_si128(v, 8), _mm_loadl_epi64((const __m128i *)p));
     }
     return v;
+}
+
+/*
+ * The short last block of a weight row, n < 8 int16 at p, for a product with an input block whose
+ * lanes past n are zero: one full load where at least 8 elements of the matrix remain from p
+ * (room), as the lanes past n then meet zeros; loads that stay inside p[0..n) near the end.
+ */
+static inline __m128i kq_load_q15_tail(const int16_t *p, size_t n, size_t room)
+{
+    return room >= 8 ? _mm_loadu_si128((const __m128i *)p) : kq_load_q15_partial(p, n);
+}
+
+/* The n < 8 int8 at p in the low bytes of a vector, zeros above, reading only p[0..n). */
+static inline __m128i kq_load_s8_partial(const int8_t *p, size_t n)
+{
+    uint64_t v = 0;
+    size_t k = n;
+    if (n & 1) {
+        k--;
+        v = (uint8_t)p[k];
+    }
+    if (n & 2) {
+        uint16_t two;
+        k -= 2;
+        __builtin_memcpy(&two, p + k, 2);
+        v = v << 16 | two;
+    }
+    if (n & 4) {
+        uint32_t four;
+        __builtin_memcpy(&four, p, 4);
+        v = v << 32 | four;
+    }
+    return _mm_cvtsi64_si128((long long)v);
+}
+
+/* The short last block of an int8 weight row: as kq_load_q15_tail, with 8 bytes. */
+static inline __m128i kq_load_s8_tail(const int8_t *p, size_t n, size_t room)
+{
+    return room >= 8 ? _mm_loadl_epi64((const __m128i *)p) : kq_load_s8_partial(p, n);
 }
 
 /* The four lanes of each of a, b, c, d summed: (sum a, sum b, sum c, sum d). */

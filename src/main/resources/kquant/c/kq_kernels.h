@@ -79,18 +79,26 @@ static inline int32_t kq_preact_s8_wide(int64_t ax, int64_t ah, int32_t b, int s
  *
  * Each kernel takes a code z of its type (s16: int16, s8: int8) in an int32_t and returns the output
  * code the same way. It counts an input at or beyond sat_low / sat_high (a code whose exact
- * activation lies outside the output format) in *saturations, without a branch: the sign bits of
- * sat_high - 1 - z and of z - sat_low - 1. Tables hold an entry every 2^step input codes from the
- * type's smallest code, interpolated between entries.
+ * activation lies outside the output format) in *saturations, without a branch (on the DSP path,
+ * the sign bits of sat_high - 1 - z and of z - sat_low - 1). Tables hold an entry every 2^step
+ * input codes from the type's smallest code, interpolated between entries.
  */
 static inline uint32_t kq_at_or_above(int32_t z, int32_t sat_high)
 {
+#if defined(KQ_DSP)
     return (uint32_t)(sat_high - 1 - z) >> 31;
+#else
+    return (uint32_t)(z >= sat_high);
+#endif
 }
 
 static inline uint32_t kq_at_or_below(int32_t z, int32_t sat_low)
 {
+#if defined(KQ_DSP)
     return (uint32_t)(z - sat_low - 1) >> 31;
+#else
+    return (uint32_t)(z <= sat_low);
+#endif
 }
 
 static inline int32_t kq_table_lookup_s16(int32_t z, const int16_t *table, int step)

@@ -23,24 +23,16 @@
 #include "kq_fixed.h"
 
 #if defined(KQ_SSE2)
-/* The n < 8 int8 at p in the low bytes of a vector, zeros above, reading only p[0..n). */
-static inline __m128i kq_load_s8_partial(const int8_t *p, size_t n)
-{
-    uint32_t lo = 0, hi = 0;
-    size_t k;
-    for (k = 0; k < n && k < 4; k++) {
-        lo |= (uint32_t)(uint8_t)p[k] << (8 * k);
-    }
-    for (k = 4; k < n; k++) {
-        hi |= (uint32_t)(uint8_t)p[k] << (8 * (k - 4));
-    }
-    return _mm_unpacklo_epi32(_mm_cvtsi32_si128((int32_t)lo), _mm_cvtsi32_si128((int32_t)hi));
-}
-
-/* Eight int8 in the low bytes of v, sign-extended to eight int16. */
+/* The low eight int8 of v sign-extended to eight int16. */
 static inline __m128i kq_widen_s8(__m128i v)
 {
     return _mm_srai_epi16(_mm_unpacklo_epi8(v, v), 8);
+}
+
+/* The high eight int8 of v sign-extended to eight int16. */
+static inline __m128i kq_widen_s8_high(__m128i v)
+{
+    return _mm_srai_epi16(_mm_unpackhi_epi8(v, v), 8);
 }
 #endif
 
@@ -95,25 +87,40 @@ KQ_MATVEC void kq_matvec_s16s8_(const int16_t *xs, const int8_t *w, int32_t *acc
         acc[j] = a;
     }
 #elif defined(KQ_SSE2)
-    /* Weights widened to int16 in registers, then PMADDWD as in the q15 kernel; four rows per pass. */
-    const size_t whole = cols - cols % 8;
+    /* Sixteen int8 weights widened to two vectors of int16 in registers, then PMADDWD as in the
+     * q15 kernel; four rows per pass; short last blocks as there (kq_load_s8_tail). */
+    const size_t sixteens = cols - cols % 16, whole = cols - cols % 8, n = cols - whole;
+    const int8_t *end = w + rows * cols;
+    const __m128i xt = kq_load_q15_partial(xs + whole, n);
     for (j = 0; j < rows - rows % 4; j += 4) {
         const int8_t *r = w + j * cols;
-        __m128i a0 = _mm_setzero_si128(), a1 = a0, a2 = a0, a3 = a0, xv;
-        for (i = 0; i < whole; i += 8) {
-            xv = _mm_loadu_si128((const __m128i *)(xs + i));
-            a0 = _mm_add_epi32(a0, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + i)))));
-            a1 = _mm_add_epi32(a1, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + cols + i)))));
-            a2 = _mm_add_epi32(a2, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + 2 * cols + i)))));
-            a3 = _mm_add_epi32(a3, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + 3 * cols + i)))));
+        __m128i a0 = _mm_setzero_si128(), a1 = a0, a2 = a0, a3 = a0;
+        for (i = 0; i < sixteens; i += 16) {
+            const __m128i xlo = _mm_loadu_si128((const __m128i *)(xs + i)), xhi = _mm_loadu_si128((const __m128i *)(xs + i + 8));
+            __m128i q = _mm_loadu_si128((const __m128i *)(r + i));
+            a0 = _mm_add_epi32(a0, _mm_add_epi32(_mm_madd_epi16(xlo, kq_widen_s8(q)), _mm_madd_epi16(xhi, kq_widen_s8_high(q))));
+            q = _mm_loadu_si128((const __m128i *)(r + cols + i));
+            a1 = _mm_add_epi32(a1, _mm_add_epi32(_mm_madd_epi16(xlo, kq_widen_s8(q)), _mm_madd_epi16(xhi, kq_widen_s8_high(q))));
+            q = _mm_loadu_si128((const __m128i *)(r + 2 * cols + i));
+            a2 = _mm_add_epi32(a2, _mm_add_epi32(_mm_madd_epi16(xlo, kq_widen_s8(q)), _mm_madd_epi16(xhi, kq_widen_s8_high(q))));
+            q = _mm_loadu_si128((const __m128i *)(r + 3 * cols + i));
+            a3 = _mm_add_epi32(a3, _mm_add_epi32(_mm_madd_epi16(xlo, kq_widen_s8(q)), _mm_madd_epi16(xhi, kq_widen_s8_high(q))));
         }
-        if (whole < cols) {
-            const size_t n = cols - whole;
-            xv = kq_load_q15_partial(xs + whole, n);
-            a0 = _mm_add_epi32(a0, _mm_madd_epi16(xv, kq_widen_s8(kq_load_s8_partial(r + whole, n))));
-            a1 = _mm_add_epi32(a1, _mm_madd_epi16(xv, kq_widen_s8(kq_load_s8_partial(r + cols + whole, n))));
-            a2 = _mm_add_epi32(a2, _mm_madd_epi16(xv, kq_widen_s8(kq_load_s8_partial(r + 2 * cols + whole, n))));
-            a3 = _mm_add_epi32(a3, _mm_madd_epi16(xv, kq_widen_s8(kq_load_s8_partial(r + 3 * cols + whole, n))));
+        if (sixteens < whole) {
+            const __m128i xv = _mm_loadu_si128((const __m128i *)(xs + sixteens));
+            a0 = _mm_add_epi32(a0, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + sixteens)))));
+            a1 = _mm_add_epi32(a1, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + cols + sixteens)))));
+            a2 = _mm_add_epi32(a2, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + 2 * cols + sixteens)))));
+            a3 = _mm_add_epi32(a3, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + 3 * cols + sixteens)))));
+        }
+        if (n > 0) {
+            /* whole loads for all four rows while the fourth has room; exact ones near the end */
+            const int8_t *t = r + whole;
+            const size_t room = (size_t)(end - t) >= 3 * cols + 8 ? 8 : 0;
+            a0 = _mm_add_epi32(a0, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(t, n, room))));
+            a1 = _mm_add_epi32(a1, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(t + cols, n, room))));
+            a2 = _mm_add_epi32(a2, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(t + 2 * cols, n, room))));
+            a3 = _mm_add_epi32(a3, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(t + 3 * cols, n, room))));
         }
         _mm_storeu_si128((__m128i *)(acc + j), kq_sum4_epi32(a0, a1, a2, a3));
     }
@@ -124,9 +131,8 @@ KQ_MATVEC void kq_matvec_s16s8_(const int16_t *xs, const int8_t *w, int32_t *acc
             a = _mm_add_epi32(a, _mm_madd_epi16(_mm_loadu_si128((const __m128i *)(xs + i)),
                                                 kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + i)))));
         }
-        if (whole < cols) {
-            a = _mm_add_epi32(a, _mm_madd_epi16(kq_load_q15_partial(xs + whole, cols - whole),
-                                                kq_widen_s8(kq_load_s8_partial(r + whole, cols - whole))));
+        if (n > 0) {
+            a = _mm_add_epi32(a, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(r + whole, n, (size_t)(end - r) - whole))));
         }
         acc[j] = kq_sum_epi32(a);
     }

@@ -69,9 +69,11 @@ KQ_MATVEC void kq_matvec_q15_acc32(const int16_t *x, const int16_t *w, int32_t *
     }
 #elif defined(KQ_SSE2)
     /* PMADDWD multiplies eight int16 pairs and adds neighbouring products into four int32 lanes.
-     * Four rows per pass share each load of x; a short last block is loaded without reading past
-     * the row. */
-    const size_t whole = cols - cols % 8;
+     * Four rows per pass share each load of x. A short last block of x is loaded once, with zeros
+     * past the row, so that the rows' short blocks may be read whole (kq_load_q15_tail). */
+    const size_t whole = cols - cols % 8, n = cols - whole;
+    const int16_t *end = w + rows * cols;
+    const __m128i xt = kq_load_q15_partial(x + whole, n);
     for (j = 0; j < rows - rows % 4; j += 4) {
         const int16_t *r = w + j * cols;
         __m128i a0 = _mm_setzero_si128(), a1 = a0, a2 = a0, a3 = a0;
@@ -82,13 +84,14 @@ KQ_MATVEC void kq_matvec_q15_acc32(const int16_t *x, const int16_t *w, int32_t *
             a2 = _mm_add_epi32(a2, _mm_madd_epi16(xv, _mm_loadu_si128((const __m128i *)(r + 2 * cols + i))));
             a3 = _mm_add_epi32(a3, _mm_madd_epi16(xv, _mm_loadu_si128((const __m128i *)(r + 3 * cols + i))));
         }
-        if (whole < cols) {
-            const size_t n = cols - whole;
-            const __m128i xv = kq_load_q15_partial(x + whole, n);
-            a0 = _mm_add_epi32(a0, _mm_madd_epi16(xv, kq_load_q15_partial(r + whole, n)));
-            a1 = _mm_add_epi32(a1, _mm_madd_epi16(xv, kq_load_q15_partial(r + cols + whole, n)));
-            a2 = _mm_add_epi32(a2, _mm_madd_epi16(xv, kq_load_q15_partial(r + 2 * cols + whole, n)));
-            a3 = _mm_add_epi32(a3, _mm_madd_epi16(xv, kq_load_q15_partial(r + 3 * cols + whole, n)));
+        if (n > 0) {
+            /* whole loads for all four rows while the fourth has room; exact ones near the end */
+            const int16_t *t = r + whole;
+            const size_t room = (size_t)(end - t) >= 3 * cols + 8 ? 8 : 0;
+            a0 = _mm_add_epi32(a0, _mm_madd_epi16(xt, kq_load_q15_tail(t, n, room)));
+            a1 = _mm_add_epi32(a1, _mm_madd_epi16(xt, kq_load_q15_tail(t + cols, n, room)));
+            a2 = _mm_add_epi32(a2, _mm_madd_epi16(xt, kq_load_q15_tail(t + 2 * cols, n, room)));
+            a3 = _mm_add_epi32(a3, _mm_madd_epi16(xt, kq_load_q15_tail(t + 3 * cols, n, room)));
         }
         _mm_storeu_si128((__m128i *)(acc + j), kq_sum4_epi32(a0, a1, a2, a3));
     }
@@ -98,8 +101,8 @@ KQ_MATVEC void kq_matvec_q15_acc32(const int16_t *x, const int16_t *w, int32_t *
         for (i = 0; i < whole; i += 8) {
             a = _mm_add_epi32(a, _mm_madd_epi16(_mm_loadu_si128((const __m128i *)(x + i)), _mm_loadu_si128((const __m128i *)(r + i))));
         }
-        if (whole < cols) {
-            a = _mm_add_epi32(a, _mm_madd_epi16(kq_load_q15_partial(x + whole, cols - whole), kq_load_q15_partial(r + whole, cols - whole)));
+        if (n > 0) {
+            a = _mm_add_epi32(a, _mm_madd_epi16(xt, kq_load_q15_tail(r + whole, n, (size_t)(end - r) - whole)));
         }
         acc[j] = kq_sum_epi32(a);
     }
