@@ -56,6 +56,7 @@ public final class TargetCheck {
 
     /** Builds and runs every build, two at a time; the outcomes in the order of {@code builds}. */
     public static List<Outcome> run(CortexM4 m4, Path folder, String prefix, List<Build> builds) {
+        CortexM4.writeSupportFiles(folder); // once, before two builds read them
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             List<Future<Outcome>> pending = new ArrayList<>();
