@@ -67,8 +67,9 @@ final class BenchCommand implements Callable<Integer> {
     boolean callgrind;
 
     @Option(names = "--target", paramLabel = "CPU", description = {
-        "Instead: export each --calibration, build it for CPU (cortex-m4) and count, exactly, the instructions of",
-        "run(), step() and output() on qemu-system-arm -M mps2-an386: per call, per MAC and by function."})
+        "Instead: export each --calibration, build it for CPU (cortex-m4), run it on",
+        "qemu-system-arm -M mps2-an386 and count the instructions of run(), step() and",
+        "output() exactly: per call, per MAC and by function, for both C paths."})
     String target;
 
     @Option(names = "--sequences", defaultValue = "8", paramLabel = "N", description = "For --target: sequences to count over. Default: ${DEFAULT-VALUE}.")

@@ -62,7 +62,7 @@ final class ExportCommand implements Callable<Integer> {
     boolean force;
 
     @Option(names = "--target", paramLabel = "CPU", description = {"Also write what running the checking main on CPU takes:",
-        "cortex-m4 (startup code and linker script for qemu-system-arm -M mps2-an386, make m4-test)."})
+        "cortex-m4 (startup code and linker script for qemu-system-arm", "-M mps2-an386; make m4-test)."})
     String target;
 
     @Spec
