@@ -21,7 +21,9 @@ import kquant.calibrate.Calibration;
 import kquant.calibrate.Calibrator;
 import kquant.fixed.QuantizedModel;
 import kquant.fixed.Scheme;
+import kquant.KquantException;
 import kquant.keras.KerasLoader;
+import kquant.target.TargetBench;
 import kquant.model.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,11 +62,20 @@ final class BenchCommand implements Callable<Integer> {
         "with --callgrind)."})
     boolean c;
 
-    @Option(names = "--calibration", paramLabel = "CAL", description = "For --c: calibrations to export. Default: calibration/demo-{q15,q7,a16w8}.json.")
+    @Option(names = "--calibration", paramLabel = "CAL", description = "For --c and --target: calibrations to export. Default: calibration/demo-{q15,q7,a16w8}.json.")
     List<java.nio.file.Path> calibrations;
 
     @Option(names = "--callgrind", description = "For --c: count instructions per inference with valgrind --tool=callgrind.")
     boolean callgrind;
+
+    @Option(names = "--target", paramLabel = "CPU", description = {
+        "Instead: export each --calibration, build it for CPU (cortex-m4), run it on",
+        "qemu-system-arm -M mps2-an386 and count the instructions of run(), step() and",
+        "output() exactly: per call, per MAC and by function, for both C paths."})
+    String target;
+
+    @Option(names = "--sequences", defaultValue = "8", paramLabel = "N", description = "For --target: sequences to count over. Default: ${DEFAULT-VALUE}.")
+    int sequences;
 
     @Spec
     CommandSpec spec;
@@ -74,13 +85,19 @@ final class BenchCommand implements Callable<Integer> {
         if (calibrationGb != null) {
             return benchCalibration();
         }
+        if (target != null) {
+            if (!target.equals("cortex-m4")) {
+                throw KquantException.of("--target %s: kquant counts instructions on cortex-m4 only", target);
+            }
+            Model m = KerasLoader.load(model);
+            Sequences x = DataFiles.load(data, m.inputShape());
+            TargetBench.run(m.withTimesteps(x.timesteps()), x, calibrationsOrDemo(), sequences, spec.commandLine().getOut());
+            return ExitCodes.OK;
+        }
         if (c) {
             Model m = KerasLoader.load(model);
             Sequences x = DataFiles.load(data, m.inputShape());
-            List<java.nio.file.Path> cals = calibrations != null ? calibrations : List.of(
-                    java.nio.file.Path.of("calibration/demo-q15.json"), java.nio.file.Path.of("calibration/demo-q7.json"),
-                    java.nio.file.Path.of("calibration/demo-a16w8.json"));
-            CBench.run(m.withTimesteps(x.timesteps()), x, cals, callgrind, seconds, this, spec.commandLine().getOut());
+            CBench.run(m.withTimesteps(x.timesteps()), x, calibrationsOrDemo(), callgrind, seconds, this, spec.commandLine().getOut());
             return ExitCodes.OK;
         }
         Model m = KerasLoader.load(model);
@@ -102,6 +119,11 @@ final class BenchCommand implements Callable<Integer> {
             out.flush();
         }
         return ExitCodes.OK;
+    }
+
+    private List<java.nio.file.Path> calibrationsOrDemo() {
+        return calibrations != null ? calibrations : List.of(java.nio.file.Path.of("calibration/demo-q15.json"),
+                java.nio.file.Path.of("calibration/demo-q7.json"), java.nio.file.Path.of("calibration/demo-a16w8.json"));
     }
 
     private int benchCalibration() throws java.io.IOException {

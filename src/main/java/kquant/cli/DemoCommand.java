@@ -21,6 +21,7 @@ import kquant.fixed.QuantizedModel;
 import kquant.fixed.Scheme;
 import kquant.keras.KerasLoader;
 import kquant.model.Model;
+import kquant.target.TargetCheck;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,8 +36,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "checks the float engine against the reference outputs, compares the calibration methods,",
             "calibrates q15, q7 and a16w8 with the best one, exports each to C (reports/demo-c-<scheme>/),",
             "compiles it with the host compiler under -Wall -Wextra -Wpedantic -Wconversion -Werror, checks it",
-            "bit for bit against the Java integer engine on 10000 sequences, and writes the error report",
-            "(reports/demo/index.html).",
+            "bit for bit against the Java integer engine on 10000 sequences (and on an emulated Cortex-M4 through",
+            "the DSP and the portable path, where arm-none-eabi-gcc and qemu-system-arm are installed), and",
+            "writes the error report (reports/demo/index.html).",
             "",
             "Example (from the repository root):",
             "  kquant demo"})
@@ -107,7 +109,7 @@ final class DemoCommand implements Callable<Integer> {
         Path folder = reports.resolve("demo-c-" + scheme.cliName());
         String prefix = "demo_" + scheme.cliName();
         String[] args = {"export", demo.model.toString(), "--calibration", calibrations.resolve("demo-" + scheme.cliName() + ".json").toString(),
-            "--out", folder.toString(), "--prefix", prefix, "--vectors", demo.testX.toString(), "--force"};
+            "--out", folder.toString(), "--prefix", prefix, "--vectors", demo.testX.toString(), "--force", "--target", "cortex-m4"};
         section("export " + scheme.cliName() + " to C, compile, and check against the Java integer engine", "kquant " + String.join(" ", args));
         int code = root.execute(args);
         if (code != ExitCodes.OK) {
@@ -123,7 +125,7 @@ final class DemoCommand implements Callable<Integer> {
         Toolchain.Run run = Toolchain.runTest(exe, prefix);
         out.print(run.output());
         out.flush();
-        return run.exitCode() == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+        return run.exitCode() == 0 && TargetCheck.demo(folder, prefix, out) ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     private int checkFloatEngine(Model model, Sequences test, DemoPaths demo) {

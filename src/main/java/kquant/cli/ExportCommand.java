@@ -27,13 +27,14 @@ import picocli.CommandLine.Model.CommandSpec;
         header = "Write bit-exact C99: weights, model code, test vectors and a checking main.",
         description = {
             "Writes C99 for the calibrated model into DIR: int16/int8 weight arrays with their formats,",
-            "activation tables, per-layer code calling kquant's kernels, and with --vectors, test vectors",
-            "from the Java integer engine and a main that checks the compiled code against them.",
+            "activation tables, per-layer code calling kquant's kernels, a CMakeLists.txt for add_subdirectory,",
+            "and with --vectors, test vectors from the Java integer engine and a main that checks the compiled",
+            "code against them.",
             "",
             "Example:",
             "  kquant export calibration/demo/model.h5 --calibration calibration/demo-q15.json \\",
-            "      --out reports/demo/c-q15 --prefix demo --vectors calibration/demo/test_X.npy",
-            "  make -C reports/demo/c-q15 test"})
+            "      --out reports/demo/c-q15 --prefix demo --vectors calibration/demo/test_X.npy --target cortex-m4",
+            "  make -C reports/demo/c-q15 test m4-test"})
 final class ExportCommand implements Callable<Integer> {
 
     @Mixin
@@ -60,6 +61,10 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace DIR if it exists and holds other files.")
     boolean force;
 
+    @Option(names = "--target", paramLabel = "CPU", description = {"Also write what running the checking main on CPU takes:",
+        "cortex-m4 (startup code and linker script for qemu-system-arm", "-M mps2-an386; make m4-test)."})
+    String target;
+
     @Spec
     CommandSpec spec;
 
@@ -83,15 +88,16 @@ final class ExportCommand implements Callable<Integer> {
                 "model: " + m.source().file() + " (weights sha256 " + m.weightsSha256() + ")",
                 "calibration: " + calibration.getFileName() + " (" + c.scheme().cliName() + ", method " + c.method().name()
                         + ", file sha256 " + sha256(calibration) + ")");
-        CExporter.Result r = CExporter.export(q, provenance, out, new CExporter.Options(prefix, force, x, randomCount, seed, steps));
+        CExporter.Result r = CExporter.export(q, provenance, out, new CExporter.Options(prefix, force, x, randomCount, seed, steps, target));
         PrintWriter o = spec.commandLine().getOut();
-        o.printf("wrote %s: %s_weights.h/.c, %s_model.h/.c, kq_fixed.h, kq_kernels.h, SPEC.md%s%n", out, r.prefix(), r.prefix(),
-                r.vectorCount() > 0 ? ", " + r.prefix() + "_vectors.bin (" + r.vectorCount() + " sequences), " + r.prefix() + "_test.c, Makefile" : "");
+        o.printf("wrote %s: %s_weights.h/.c, %s_model.h/.c, kq_fixed.h, kq_matvec_*.h, kq_kernels.h, SPEC.md, CMakeLists.txt%s%n", out, r.prefix(), r.prefix(),
+                (r.vectorCount() > 0 ? ", " + r.prefix() + "_vectors.bin (" + r.vectorCount() + " sequences), " + r.prefix() + "_test.c, Makefile" : "")
+                        + (target != null ? ", kq_cortex_m4_startup.c, kq_cortex_m4.ld" : ""));
         o.printf("weights and biases: %d bytes (%d parameters x %d bytes); activation tables: %d bytes%n", r.weightBytes(),
                 m.parameterCount(), c.scheme().weights().bytes(), r.tableBytes());
         o.printf("API: %s_run()%s%n", r.prefix(), r.streaming() ? ", and streaming " + r.prefix() + "_reset/_step/_output()" : "");
         if (r.vectorCount() > 0) {
-            o.printf("check: make -C %s test%n", out);
+            o.printf("check: make -C %s test%s%n", out, target != null ? " m4-test" : "");
         }
         o.flush();
         return ExitCodes.OK;

@@ -15,21 +15,41 @@ import kquant.fixed.QuantizedModel;
 
 /**
  * Writes a folder of C99 for a quantized model: the hand-written helpers and kernels
- * ({@code kq_fixed.h}, {@code kq_kernels.h}), the specification they follow ({@code SPEC.md}),
- * the generated weights and model code, and with test vectors, {@code <prefix>_vectors.bin},
- * {@code <prefix>_test.c} and a Makefile. The folder appears whole or not at all.
+ * ({@code kq_fixed.h}, {@code kq_matvec_*.h}, {@code kq_kernels.h}), the specification they follow
+ * ({@code SPEC.md}), the generated weights and model code, a {@code CMakeLists.txt} that makes the
+ * folder a library for {@code add_subdirectory}, and with test vectors, {@code <prefix>_vectors.bin},
+ * {@code <prefix>_test.c} and a Makefile; for {@code --target cortex-m4}, the startup code and
+ * linker script that run the checking main on an emulated Cortex-M4. The folder appears whole or
+ * not at all.
  */
 public final class CExporter {
 
     /** The files the hand-written part is made of, copied as they are. */
-    static final List<String> KERNEL_FILES = List.of("kq_fixed.h", "kq_kernels.h", "SPEC.md");
+    static final List<String> KERNEL_FILES = List.of("kq_fixed.h", "kq_matvec_q15.h", "kq_matvec_a16w8.h", "kq_kernels.h", "SPEC.md");
 
-    /** Export settings. */
-    public record Options(String prefix, boolean force, Sequences vectors, int randomVectors, long seed, int maxTimesteps) {
+    /** The targets whose support files an export can carry: {@code cortex-m4}. */
+    public static final List<String> TARGETS = List.of("cortex-m4");
+
+    /**
+     * Export settings.
+     *
+     * @param target  null, or one of {@link #TARGETS}: also write that target's startup code and linker script
+     */
+    public record Options(String prefix, boolean force, Sequences vectors, int randomVectors, long seed, int maxTimesteps, String target) {
+
+        public Options(String prefix, boolean force, Sequences vectors, int randomVectors, long seed, int maxTimesteps) {
+            this(prefix, force, vectors, randomVectors, seed, maxTimesteps, null);
+        }
     }
 
-    /** What was written, with the figures the export command prints. */
-    public record Result(Path folder, String prefix, int weightBytes, int tableBytes, int vectorCount, boolean streaming) {
+    /**
+     * What was written, with the figures the export command prints.
+     *
+     * @param stepMacs    multiply-accumulates of one {@code step()} call (0 when the model cannot stream)
+     * @param outputMacs  multiply-accumulates of one {@code output()} call
+     */
+    public record Result(Path folder, String prefix, int weightBytes, int tableBytes, int vectorCount, boolean streaming, long stepMacs,
+            long outputMacs) {
     }
 
     private CExporter() {
@@ -43,6 +63,9 @@ public final class CExporter {
      */
     public static Result export(QuantizedModel q, List<String> provenance, Path folder, Options o) {
         Plan.checkExportable(q);
+        if (o.target() != null && !TARGETS.contains(o.target())) {
+            throw KquantException.of("--target %s: not a target kquant knows; it knows %s", o.target(), String.join(", ", TARGETS));
+        }
         CNames names = new CNames(o.prefix() != null ? o.prefix() : CNames.defaultPrefix(q.model().source().file()));
         Plan plan = new Plan(q, o.maxTimesteps());
         String banner = banner(provenance);
@@ -62,16 +85,23 @@ public final class CExporter {
             Files.writeString(dir.resolve(p + "_weights.c"), weights.source(), StandardCharsets.UTF_8);
             Files.writeString(dir.resolve(p + "_model.h"), model.header(), StandardCharsets.UTF_8);
             Files.writeString(dir.resolve(p + "_model.c"), model.source(), StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("CMakeLists.txt"), BuildFiles.cmake(p), StandardCharsets.UTF_8);
+            if (o.target() != null) {
+                for (String f : BuildFiles.CORTEX_M4_FILES) {
+                    Files.write(dir.resolve(f), resource("cortex-m4/" + f));
+                }
+            }
             if (vectors != null) {
                 try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(dir.resolve(p + "_vectors.bin")))) {
                     Vectors.write(out, plan, vectors);
                 }
                 Files.writeString(dir.resolve(p + "_test.c"), new TestMainWriter(plan, names, banner).source(o.maxTimesteps()),
                         StandardCharsets.UTF_8);
-                Files.writeString(dir.resolve("Makefile"), makefile(p), StandardCharsets.UTF_8);
+                Files.writeString(dir.resolve("Makefile"), BuildFiles.makefile(p, o.target() != null), StandardCharsets.UTF_8);
             }
         });
-        return new Result(folder, p, weights.weightBytes(), weights.tableBytes(), vectors == null ? 0 : vectors.size(), plan.streamable);
+        return new Result(folder, p, weights.weightBytes(), weights.tableBytes(), vectors == null ? 0 : vectors.size(), plan.streamable,
+                plan.streamable ? plan.stepMacs() : 0, plan.outputMacs());
     }
 
     static byte[] resource(String name) throws IOException {
@@ -90,17 +120,6 @@ public final class CExporter {
         }
         sb.append(" * The integer arithmetic is specified in SPEC.md.\n */");
         return sb.toString();
-    }
-
-    private static String makefile(String p) {
-        return "# Generated by kquant. `make test` builds the model with every warning as an error and checks it\n"
-                + "# against the Java integer engine's test vectors.\n"
-                + "CC ?= cc\n"
-                + "CFLAGS ?= -std=c99 -O2 -Wall -Wextra -Wpedantic -Wconversion -Werror\n\n"
-                + "test: " + p + "_test\n\t./" + p + "_test " + p + "_vectors.bin\n\n"
-                + p + "_test: " + p + "_test.c " + p + "_model.c " + p + "_weights.c\n"
-                + "\t$(CC) $(CFLAGS) -o $@ $^\n\n"
-                + "clean:\n\trm -f " + p + "_test\n\n.PHONY: test clean\n";
     }
 
     /** Checks that an export target is usable before any work is done. */

@@ -1,18 +1,15 @@
 package kquant.export;
 
-import kquant.fixed.ActivationKernel;
-import kquant.fixed.ActivationTable;
 import kquant.fixed.QActivation;
 import kquant.fixed.QDense;
 import kquant.fixed.QLayer;
-import kquant.fixed.QMatrix;
 import kquant.fixed.QReshape;
 import kquant.fixed.QSimpleRnn;
-import kquant.fixed.Scheme;
 
 /**
  * Writes {@code <prefix>_model.h} and {@code <prefix>_model.c}: per layer, a small function that
- * calls the kernels of kq_kernels.h with constant sizes, shifts and table parameters; then
+ * calls the kernels of kq_kernels.h with constant sizes, shifts and table parameters
+ * ({@link LayerWriter}); then
  * {@code run} (a whole sequence, layer by layer, in a caller-owned workspace) and, for models that
  * can stream, {@code reset} / {@code step} / {@code output} (one timestep at a time, in a small
  * state).
@@ -122,131 +119,15 @@ final class ModelWriter {
         CText c = new CText();
         c.line(banner);
         c.format("#include \"%s_model.h\"", p()).format("#include \"%s_weights.h\"", p()).line("#include \"kq_kernels.h\"").line();
+        LayerWriter layers = new LayerWriter(plan, n);
         for (Plan.Step s : plan.steps) {
-            layerFunction(c, s);
+            layers.write(c, s);
         }
         run(c);
         if (plan.streamable) {
             streaming(c);
         }
         return c.toString();
-    }
-
-    private void layerFunction(CText c, Plan.Step s) {
-        QLayer l = s.layer();
-        String id = n.layer(l.name());
-        if (l instanceof QSimpleRnn r) {
-            c.format("/* %s: SimpleRNN, %d inputs Q%d -> %d units Q%d; h_next = act(x W + h U + b), h is only read. */",
-                    l.name(), r.inputs(), r.fIn(), r.units(), r.fOut());
-            c.format("static void %s_cell(const %s *x, const %s *h, %s *h_next, uint32_t *saturations)", id, a, a, a).line("{");
-            c.format("    int64_t ax[%d];", r.units()).format("    int64_t ah[%d];", r.units()).format("    %s z[%d];", a, r.units());
-            matvec(c, "x", n.global(l.name(), "kernel"), "ax", r.kernel(), r.units(), r.inputs(), "x16");
-            matvec(c, "h", n.global(l.name(), "recurrent_kernel"), "ah", r.recurrent(), r.units(), r.units(), "h16");
-            int[] sx = new int[r.units()];
-            int[] sh = new int[r.units()];
-            int[] sb = new int[r.units()];
-            int[] sz = new int[r.units()];
-            for (int j = 0; j < r.units(); j++) {
-                int f = r.accFrac(j);
-                sx[j] = f - r.fIn() - r.kernel().format().at(j);
-                sh[j] = f - r.fOut() - r.recurrent().format().at(j);
-                sb[j] = r.bias().format().at(j) - f;
-                sz[j] = f - r.fZ();
-            }
-            preact(c, id, "ax", "ah", r.bias().present() ? n.global(l.name(), "bias") : "NULL", r.units(), sx, sh, sb, sz);
-            activation(c, r.activation(), n.global(l.name(), "table"), "z", "h_next", r.units());
-            c.line("}").line();
-        } else if (l instanceof QDense d) {
-            c.format("/* %s: Dense, %d inputs Q%d -> %d units Q%d. */", l.name(), d.inputs(), d.fIn(), d.units(), d.fOut());
-            c.format("static void %s_apply(const %s *x, %s *y, uint32_t *saturations)", id, a, a).line("{");
-            c.format("    int64_t ax[%d];", d.units()).format("    %s z[%d];", a, d.units());
-            matvec(c, "x", n.global(l.name(), "kernel"), "ax", d.kernel(), d.units(), d.inputs(), "x16");
-            int[] zero = new int[d.units()];
-            int[] sb = new int[d.units()];
-            int[] sz = new int[d.units()];
-            for (int j = 0; j < d.units(); j++) {
-                sb[j] = d.bias().format().at(j) - d.accFrac(j);
-                sz[j] = d.accFrac(j) - d.fZ();
-            }
-            preact(c, id, "ax", "NULL", d.bias().present() ? n.global(l.name(), "bias") : "NULL", d.units(), zero, zero, sb, sz);
-            activation(c, d.activation(), n.global(l.name(), "table"), "z", "y", d.units());
-            c.line("}").line();
-        } else if (l instanceof QActivation act) {
-            c.format("/* %s: Activation %s, Q%d -> Q%d. */", l.name(), act.kernel().activation().kerasName(), act.fIn(), act.fOut());
-            c.format("static void %s_apply(const %s *x, %s *y, size_t n, uint32_t *saturations)", id, a, a).line("{");
-            activation(c, act.kernel(), n.global(l.name(), "table"), "x", "y", -1);
-            c.line("}").line();
-        }
-    }
-
-    /** The dot products of one weight matrix; int8 activations are widened once first (q7). */
-    private void matvec(CText c, String x, String weights, String acc, QMatrix m, int rows, int cols, String widened) {
-        String kernel;
-        String input = x;
-        if (plan.scheme == Scheme.Q7) {
-            c.format("    int16_t %s[%d];", widened, cols);
-            c.format("    kq_widen_q7(%s, %s, %d);", x, widened, cols);
-            input = widened;
-            kernel = "kq_matvec_a16w8_acc32";
-        } else if (plan.scheme == Scheme.A16W8) {
-            kernel = "kq_matvec_a16w8_acc32";
-        } else {
-            kernel = "kq_matvec_q15_" + (m.width().int32() ? "acc32" : "acc64");
-        }
-        if (!m.width().int32() && plan.scheme != Scheme.Q15) {
-            throw new IllegalStateException("an int8-weight dot product was not proved int32");
-        }
-        c.format("    %s(%s, %s, %s, %d, %d); /* proved largest |sum| %d: %s */", kernel, input, weights, acc, rows, cols,
-                m.width().bound(), m.width().cName());
-    }
-
-    private void preact(CText c, String id, String ax, String ah, String bias, int units, int[] sx, int[] sh, int[] sb, int[] sz) {
-        String kernel = "kq_preact_" + plan.scheme.cliName();
-        if (uniform(sx) && uniform(sh) && uniform(sb) && uniform(sz)) {
-            c.format("    %s_shared(%s, %s, %s, z, %d, %d, %d, %d, %d, saturations);", kernel, ax, ah, bias, units, sx[0], sh[0], sb[0], sz[0]);
-            return;
-        }
-        for (Object[] s : new Object[][] {{"sx", sx}, {"sh", sh}, {"sb", sb}, {"sz", sz}}) {
-            c.format("    static const int8_t %s[%d] = {%s};", s[0], units, join((int[]) s[1]));
-        }
-        c.format("    %s_per_unit(%s, %s, %s, z, %d, sx, sh, sb, sz, saturations);", kernel, ax, ah, bias, units);
-    }
-
-    private void activation(CText c, ActivationKernel k, String table, String in, String out, int units) {
-        String t = plan.scheme.activations().bits() == 16 ? "s16" : "s8";
-        String count = units < 0 ? "n" : Integer.toString(units);
-        String sat = k.satLow() + ", " + k.satHigh();
-        switch (k.kind()) {
-            case RESCALE:
-                c.format("    kq_rescale_%s(%s, %s, %s, %d, %s, saturations); /* %s */", t, in, out, count, k.fIn() - k.fOut(), sat,
-                        k.activation().kerasName());
-                break;
-            case RELU:
-                c.format("    kq_relu_%s(%s, %s, %s, %d, %s, saturations);", t, in, out, count, k.fIn() - k.fOut(), sat);
-                break;
-            case HARD_SIGMOID:
-                long[] h = k.hardSigmoidConstants();
-                c.format("    kq_hard_sigmoid_%s(%s, %s, %s, %dLL, %dLL, %dLL, %dLL, %s, saturations); /* %s */", t, in, out, count, h[0], h[1], h[2],
-                        1L << k.fOut(), sat, k.activation().kerasName());
-                break;
-            case MULTIPLY_AND_TABLE:
-                tableStruct(c, t, k, table);
-                c.format("    kq_multiply_table_%s(%s, %s, %s, %d, %d, &table, %s, saturations); /* %s */", t, in, out, count,
-                        k.multiplier(), ActivationKernel.MULTIPLIER_BITS + k.fIn() - k.fOut(), sat, k.activation().kerasName());
-                break;
-            default:
-                tableStruct(c, t, k, table);
-                c.format("    kq_table_%s(%s, %s, %s, &table, %s, saturations); /* %s */", t, in, out, count, sat,
-                        k.activation().kerasName());
-        }
-    }
-
-    /** The table's parameters as one const struct (SPEC.md, section 7, "Tables"). */
-    private static void tableStruct(CText c, String suffix, ActivationKernel k, String entries) {
-        ActivationTable t = k.table();
-        String mirror = "KQ_MIRROR_" + t.mirror().name();
-        c.format("    static const kq_table_%s_t table = {%s, %d, %d, %d, %d, %d, %s};", suffix, entries, t.start(), t.end(),
-                t.mirror() == ActivationTable.Mirror.COMPLEMENT ? 1 << k.fOut() : 0, t.step(), t.extraBits(), mirror);
     }
 
     private void run(CText c) {
@@ -353,22 +234,5 @@ final class ModelWriter {
             }
         }
         c.format("    for (j = 0; j < %d; j++) {", plan.outputUnits()).line("        output[j] = in[j];").line("    }").line("}");
-    }
-
-    private static boolean uniform(int[] v) {
-        for (int x : v) {
-            if (x != v[0]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static String join(int[] v) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < v.length; i++) {
-            sb.append(i == 0 ? "" : ", ").append(v[i]);
-        }
-        return sb.toString();
     }
 }

@@ -112,6 +112,31 @@ final class Plan {
         throw new IllegalArgumentException(layer.name());
     }
 
+    /** Multiply-accumulates of one streaming step: every layer up to the last recurrent one, once. */
+    long stepMacs() {
+        long macs = 0;
+        for (int i = 0; i <= lastRecurrent; i++) {
+            macs += macsOf(steps.get(i).layer());
+        }
+        return macs;
+    }
+
+    /** Multiply-accumulates of one {@code output()}: the layers after the last recurrent one, once. */
+    long outputMacs() {
+        long macs = 0;
+        for (int i = lastRecurrent + 1; i < steps.size(); i++) {
+            macs += macsOf(steps.get(i).layer());
+        }
+        return macs;
+    }
+
+    private static long macsOf(QLayer l) {
+        if (l instanceof QSimpleRnn r) {
+            return (long) r.units() * (r.inputs() + r.units());
+        }
+        return l instanceof QDense d ? (long) d.units() * d.inputs() : 0;
+    }
+
     Step output() {
         return steps.get(steps.size() - 1);
     }

@@ -8,8 +8,12 @@ import kquant.fixed.QSimpleRnn;
  * Writes {@code <prefix>_test.c}: a small host program that reads {@code <prefix>_vectors.bin},
  * runs every sequence through {@code run()} (and, for streaming models, through
  * {@code reset/step/output}), and counts every output code, state code and saturation count that
- * differs from what the Java integer engine computed. With {@code bench N} it instead times N
- * passes of {@code run()} over all the sequences.
+ * differs from what the Java integer engine computed. With {@code count N} it checks only the first
+ * N sequences; with a number N it instead times N passes of {@code run()} over all the sequences.
+ *
+ * <p>Every call of the model's API sits between two marker calls, {@code kq_window_<api>()} and
+ * {@code kq_window_end()}, so that an instruction trace of the program can be cut into the cost of
+ * each call ({@link TargetCount}).
  */
 final class TestMainWriter {
 
@@ -36,13 +40,14 @@ final class TestMainWriter {
         int features = plan.q.model().inputShape().features();
         CText c = new CText();
         c.line(banner);
-        c.line("#include <stdio.h>").line("#include <stdlib.h>").line("#include <time.h>");
-        c.format("#include \"%s_model.h\"", p).line();
+        c.line("#include <stdio.h>").line("#include <stdlib.h>").line("#include <string.h>").line("#include <time.h>");
+        c.format("#include \"%s_model.h\"", p).line("#include \"kq_fixed.h\" /* KQ_PATH: the code path the model was built with */").line();
         c.format("#define STEPS %d", steps).format("#define FEATURES %d", features);
         c.format("#define OUT_ROWS %d", outRows).format("#define OUT_UNITS %d", plan.outputUnits());
         c.format("#define CODE_BYTES %d", plan.scheme.activations().bytes()).line();
         c.format("typedef %s code_t;", a).line();
         c.line("static unsigned long checked, mismatches;").line();
+        windowMarkers(c);
         c.line("static int read_u32(FILE *f, uint32_t *v)").line("{").line("    unsigned char b[4];")
                 .line("    if (fread(b, 1, 4, f) != 4) {").line("        return 0;").line("    }")
                 .line("    *v = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;")
@@ -60,7 +65,9 @@ final class TestMainWriter {
                 .line("            }").line("            mismatches++;").line("        }").line("    }").line("}").line();
         c.line("int main(int argc, char **argv)").line("{");
         c.format("    const char *path = argc > 1 ? argv[1] : \"%s_vectors.bin\";", p);
-        c.line("    long bench = argc > 2 ? strtol(argv[2], NULL, 10) : -1;");
+        c.line("    int counting = argc > 3 && strcmp(argv[2], \"count\") == 0;");
+        c.line("    long bench = argc > 2 && !counting ? strtol(argv[2], NULL, 10) : -1;");
+        c.line("    unsigned long limit = counting ? strtoul(argv[3], NULL, 10) : (unsigned long)-1;");
         c.line("    uint32_t header[7], units, saturations;").line("    unsigned long seq, count;").line("    size_t k, r;");
         c.format("    static %s_workspace_t ws;", p);
         if (plan.streamable) {
@@ -78,7 +85,7 @@ final class TestMainWriter {
                 rnns.size());
         c.line("        fprintf(stderr, \"%s: vectors of another shape\\n\", path);").line("        return 2;").line("    }");
         c.line("    for (r = 0; r < header[6]; r++) {").line("        if (!read_u32(f, &units)) {").line("            return 2;").line("        }").line("    }");
-        c.line("    count = header[0];");
+        c.line("    count = header[0] < limit ? header[0] : limit;");
         c.line("    inputs = (code_t *)malloc(count * STEPS * FEATURES * sizeof(code_t));").line("    if (inputs == NULL) {").line("        return 2;").line("    }");
         c.line("    for (seq = 0; seq < count; seq++) {");
         c.line("        code_t *in = inputs + seq * STEPS * FEATURES;");
@@ -89,7 +96,9 @@ final class TestMainWriter {
         c.line("            || !read_codes(f, want, OUT_ROWS * OUT_UNITS) || !read_u32(f, &saturations)) {");
         c.line("            fprintf(stderr, \"%s: truncated at sequence %lu\\n\", path, seq);").line("            return 2;").line("        }");
         c.line("        if (bench >= 0) {").line("            continue;").line("        }");
+        c.line("        kq_window_run();");
         c.format("        if (%s_run(in, STEPS, output, &ws) != 0) {", p).line("            mismatches++;").line("        }");
+        c.line("        kq_window_end();");
         c.line("        compare(\"run output\", seq, output, want, OUT_ROWS * OUT_UNITS);");
         for (QSimpleRnn r : rnns) {
             String id = n.layer(r.name());
@@ -100,18 +109,24 @@ final class TestMainWriter {
             boolean perStep = outRows == steps && !plan.output().stepsOut().equals("1");
             c.format("        %s_reset(&st);", p);
             c.line("        for (k = 0; k < STEPS; k++) {");
+            c.line("            kq_window_step();");
             c.format("            %s_step(&st, in + k * FEATURES);", p);
+            c.line("            kq_window_end();");
             for (QSimpleRnn r : rnns) {
                 String id = n.layer(r.name());
                 c.format("            compare(\"step %s state\", seq, st.%s_h, want_%s + k * %d, %d);", r.name(), id, id, r.units(), r.units());
             }
             if (perStep) {
+                c.line("            kq_window_output();");
                 c.format("            %s_output(&st, output);", p);
+                c.line("            kq_window_end();");
                 c.line("            compare(\"step output\", seq, output, want + k * OUT_UNITS, OUT_UNITS);");
             }
             c.line("        }");
             if (!perStep) {
+                c.line("        kq_window_output();");
                 c.format("        %s_output(&st, output);", p);
+                c.line("        kq_window_end();");
                 c.line("        compare(\"step output\", seq, output, want, OUT_UNITS);");
             }
             c.line("        checked++;").line("        if (st.saturations != saturations) {").line("            mismatches++;").line("        }");
@@ -124,8 +139,24 @@ final class TestMainWriter {
         c.line("        printf(\"%lu sequences x %ld passes in %.3f s\\n\", count, bench, seconds);")
                 .line("        free(inputs);").line("        return 0;").line("    }");
         c.line("    free(inputs);");
-        c.format("    printf(\"%s: %%lu sequences, %%lu values checked, %%lu mismatches\\n\", count, checked, mismatches);", p);
+        c.format("    printf(\"%s: %%lu sequences, %%lu values checked, %%lu mismatches, %%s path\\n\", count, checked, mismatches, KQ_PATH);", p);
         c.line("    return mismatches == 0 ? 0 : 1;").line("}");
         return c.toString();
+    }
+
+    /** The marker functions: distinct bodies, so that no compiler folds them into one address. */
+    private static void windowMarkers(CText c) {
+        c.line("/*");
+        c.line(" * Markers around each call of the model's API: an instruction trace of this program counts what");
+        c.line(" * runs between kq_window_<api>() and the next kq_window_end() as the cost of that call.");
+        c.line(" */");
+        c.line("#if defined(__GNUC__)").line("#define KQ_NOINLINE __attribute__((noinline))").line("#else").line("#define KQ_NOINLINE").line("#endif");
+        c.line("volatile int kq_window;");
+        String[] names = {"end", "run", "step", "output"};
+        for (int i = 0; i < names.length; i++) {
+            c.format("KQ_NOINLINE void kq_window_%s(void);", names[i]);
+            c.format("KQ_NOINLINE void kq_window_%s(void)", names[i]).line("{").format("    kq_window = %d;", i).line("}");
+        }
+        c.line();
     }
 }

@@ -94,7 +94,8 @@ public final class Toolchain {
         return run(exe.getParent(), List.of(exe.toString(), prefix + "_vectors.bin"), 600);
     }
 
-    static String firstLines(String s, int n) {
+    /** The first {@code n} lines of a tool's output, joined, for a one-line error. */
+    public static String firstLines(String s, int n) {
         String[] lines = s.strip().split("\n");
         return String.join(" | ", java.util.Arrays.copyOf(lines, Math.min(n, lines.length)));
     }

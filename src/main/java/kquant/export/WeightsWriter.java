@@ -11,6 +11,7 @@ import kquant.fixed.QDense;
 import kquant.fixed.QLayer;
 import kquant.fixed.QMatrix;
 import kquant.fixed.QSimpleRnn;
+import kquant.fixed.Scheme;
 
 /**
  * Writes {@code <prefix>_weights.h} (declarations, sizes and the format of every tensor as named
@@ -58,8 +59,26 @@ final class WeightsWriter {
 
     private void matrix(String layer, String tensor, QMatrix m, String layout) {
         String sym = n.global(layer, tensor);
-        arrays.add(new Array(sym, plan.weightType(), m.codes(), layer + "/" + tensor + ", " + describe(m.format()) + ": " + layout, true));
+        boolean swapped = plan.scheme == Scheme.A16W8;
+        String order = swapped ? "; each whole group of four in the order 0, 2, 1, 3 (what the Arm DSP path reads, kq_matvec_a16w8.h)" : "";
+        arrays.add(new Array(sym, plan.weightType(), swapped ? swapMiddles(m.codes(), m.inputs()) : m.codes(),
+                layer + "/" + tensor + ", " + describe(m.format()) + ": " + layout + order, true));
         format(layer, tensor, m.format());
+    }
+
+    /**
+     * The a16w8 storage order (SPEC.md, section 3): in each row of {@code cols} codes, every whole
+     * group of four stored as its codes 0, 2, 1, 3; a last group of fewer than four as it is.
+     */
+    static int[] swapMiddles(int[] rowMajor, int cols) {
+        int[] out = rowMajor.clone();
+        for (int row = 0; row < rowMajor.length; row += cols) {
+            for (int i = row; i + 4 <= row + cols; i += 4) {
+                out[i + 1] = rowMajor[i + 2];
+                out[i + 2] = rowMajor[i + 1];
+            }
+        }
+        return out;
     }
 
     private void bias(String layer, QBias b) {

@@ -1,283 +1,299 @@
 /*
- * kq_kernels.h - kquant's integer kernels (SPEC.md, sections 4 to 7). Each is the twin of code in
- * kquant.fixed.Kernels and ActivationKernel, and takes (input, output, sizes or params,
- * counters) in that order.
+ * kq_kernels.h - kquant's integer kernels (SPEC.md, sections 4 to 7): the dot products of
+ * kq_matvec_q15.h and kq_matvec_a16w8.h, and the work of one unit after them, the pre-activation
+ * and the activation. The generated model code calls the dot products on whole weight matrices
+ * and then, in one loop over the units, the kernels below on each unit, so the compiler keeps
+ * every intermediate in registers. Each kernel is the twin of code in kquant.fixed and takes its
+ * input, then its parameters, then the saturation counter.
  *
- * The kernels are static inline and take their sizes as arguments: the generated model code
- * calls them with constant sizes, so the compiler unrolls them and vectorizes the dot products
- * (at -O2, gcc vectorizes a loop only when its trip count is a known multiple of the vector
- * width, hence the split into a main loop of whole groups of 8 and a tail).
- * Hand-written; copied unchanged into every export. C99, no dependency beyond <stdint.h> and
- * <stddef.h>, no allocation, no floating point.
+ * The kernels are static inline and the generated code passes constant shifts, so the compiler
+ * folds every branch on a shift. Hand-written; copied unchanged into every export. C99; the
+ * portable path needs nothing beyond <stdint.h> and <stddef.h>, no allocation, no floating point.
  */
 #ifndef KQ_KERNELS_H
 #define KQ_KERNELS_H
 
 #include "kq_fixed.h"
+#include "kq_matvec_q15.h"
+#include "kq_matvec_a16w8.h"
 
-/* ---- dot products: acc[j] = sum_i x[i] * w[j * cols + i], exact (SPEC.md, section 4) ----
- *
- * Weights are unit-major: row j is unit j's weights, contiguous. Eight rows are computed at
- * once, so each input is loaded once for eight products. ACC is the accumulator type the export
- * proved sufficient (int32 or int64); the sum is exact either way and is stored as int64.
- */
-
-/* One input times eight weight rows, added to eight accumulators: the body of the main loop
- * and of the tail loop in KQ_DEFINE_MATVEC, which must stay identical. */
-#define KQ_MAC8_(ACC, i)                                                                       \
-    {                                                                                          \
-        int32_t xi = x[i];                                                                     \
-        a0 += (ACC)(xi * w0[i]);                                                               \
-        a1 += (ACC)(xi * w1[i]);                                                               \
-        a2 += (ACC)(xi * w2[i]);                                                               \
-        a3 += (ACC)(xi * w3[i]);                                                               \
-        a4 += (ACC)(xi * w4[i]);                                                               \
-        a5 += (ACC)(xi * w5[i]);                                                               \
-        a6 += (ACC)(xi * w6[i]);                                                               \
-        a7 += (ACC)(xi * w7[i]);                                                               \
-    }
-
-#define KQ_DEFINE_MATVEC(NAME, XTYPE, WTYPE, ACC)                                              \
-    static inline void NAME(const XTYPE *x, const WTYPE *w, int64_t *acc, size_t rows,       \
-                            size_t cols)                                                     \
-    {                                                                                        \
-        size_t b, i, j;                                                                      \
-        const size_t whole = cols - cols % 8;                                                \
-        for (b = 0; b < rows / 8; b++) {                                                     \
-            const WTYPE *w0 = w + 8 * b * cols, *w1 = w0 + cols, *w2 = w1 + cols;            \
-            const WTYPE *w3 = w2 + cols, *w4 = w3 + cols, *w5 = w4 + cols;                   \
-            const WTYPE *w6 = w5 + cols, *w7 = w6 + cols;                                    \
-            ACC a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;              \
-            for (i = 0; i < whole; i++) {                                                    \
-                KQ_MAC8_(ACC, i)                                                             \
-            }                                                                                \
-            for (i = whole; i < cols; i++) {                                                 \
-                KQ_MAC8_(ACC, i)                                                             \
-            }                                                                                \
-            acc[8 * b] = a0;                                                                 \
-            acc[8 * b + 1] = a1;                                                             \
-            acc[8 * b + 2] = a2;                                                             \
-            acc[8 * b + 3] = a3;                                                             \
-            acc[8 * b + 4] = a4;                                                             \
-            acc[8 * b + 5] = a5;                                                             \
-            acc[8 * b + 6] = a6;                                                             \
-            acc[8 * b + 7] = a7;                                                             \
-        }                                                                                    \
-        for (j = rows - rows % 8; j < rows; j++) {                                           \
-            const WTYPE *wj = w + j * cols;                                                  \
-            ACC a = 0;                                                                       \
-            for (i = 0; i < whole; i++) {                                                    \
-                a += (ACC)(x[i] * wj[i]);                                                    \
-            }                                                                                \
-            for (i = whole; i < cols; i++) {                                                 \
-                a += (ACC)(x[i] * wj[i]);                                                    \
-            }                                                                                \
-            acc[j] = a;                                                                      \
-        }                                                                                    \
-    }
-
-/* int16 inputs and weights (q15). */
-KQ_DEFINE_MATVEC(kq_matvec_q15_acc32, int16_t, int16_t, int32_t)
-KQ_DEFINE_MATVEC(kq_matvec_q15_acc64, int16_t, int16_t, int64_t)
-/* int16 inputs, int8 weights (a16w8, and q7 after kq_widen_q7): always provably int32. */
-KQ_DEFINE_MATVEC(kq_matvec_a16w8_acc32, int16_t, int8_t, int32_t)
-
-/* x widened from int8 to int16 once, so that q7 dot products take the int16 x int8 kernel. */
-static inline void kq_widen_q7(const int8_t *x, int16_t *x16, size_t n)
+/* round_shift in 32 bits for any s (SPEC.md, section 2), where the export proved it cannot wrap. */
+static inline int32_t kq_round_shift32_any(int32_t v, int s)
 {
-    size_t i;
-    for (i = 0; i < n; i++) {
-        x16[i] = x[i];
+    if (s > 0) {
+        return (v + ((int32_t)1 << (s - 1))) >> s;
     }
+    return v * ((int32_t)1 << -s);
 }
 
-/* ---- pre-activation (SPEC.md, section 5, steps 2 to 4) ----
+/* ---- pre-activation of one unit (SPEC.md, section 5, steps 2 to 4) ----
  *
- * z[j] = saturate(round_shift(ax[j] * 2^sx + ah[j] * 2^sh + round_shift(bias[j], sb), sz)).
- * sx and sh (>= 0) align the parts to the accumulator format; sb = fB - F; sz = F - fZ.
- * ah is NULL for a Dense layer, bias is NULL without a bias.
+ *   z = saturate(round_shift(ax * 2^sx + ah * 2^sh + round_shift(b, sb), sz)), counted if it clips.
  *
- * The _shared kernels take one shift of each kind for every unit (per-tensor formats; the
- * generated code passes constants). The _per_unit kernels read one shift per unit.
+ * ax and ah are the unit's dot products (ah is 0 for a Dense layer, b is 0 without a bias);
+ * sx, sh >= 0 align them to the accumulator format F; sb = fB - F; sz = F - fZ.
+ * Three kernels compute this; the export proves which one's shortcuts are exact for a layer
+ * (kquant.export.PreactWidth), and then all three give the same bits:
+ *   _acc32: every term and partial sum, the rounding constant included, fits an int32;
+ *   _acc64: the sum needs 64 bits, but the aligned bias plus the rounding constant fits an
+ *           int32, sz >= 1, and the shifted sum fits an int32, which one 32-bit clamp narrows;
+ *   _wide:  SPEC.md as written, for any formats.
+ * Each returns the code of z, of the type its name gives (s16: int16, s8: int8), in an int32_t, so
+ * that the compiler does not sign-extend it again on its way into the activation.
  */
-#define KQ_DEFINE_PREACT(NAME, BTYPE, ZTYPE, SAT)                                              \
-    static inline void NAME##_shared(const int64_t *ax, const int64_t *ah, const BTYPE *bias, \
-                                     ZTYPE *z, size_t units, int sx, int sh, int sb, int sz,   \
-                                     uint32_t *saturations)                                    \
-    {                                                                                          \
-        size_t j;                                                                              \
-        for (j = 0; j < units; j++) {                                                          \
-            int64_t acc = ax[j] * ((int64_t)1 << sx);                                          \
-            if (ah != NULL) {                                                                  \
-                acc += ah[j] * ((int64_t)1 << sh);                                             \
-            }                                                                                  \
-            if (bias != NULL) {                                                                \
-                acc += kq_round_shift64(bias[j], sb);                                          \
-            }                                                                                  \
-            z[j] = SAT(kq_round_shift64(acc, sz), saturations);                                \
-        }                                                                                      \
-    }                                                                                          \
-                                                                                               \
-    static inline void NAME##_per_unit(const int64_t *ax, const int64_t *ah, const BTYPE *bias, \
-                                       ZTYPE *z, size_t units, const int8_t *sx,               \
-                                       const int8_t *sh, const int8_t *sb, const int8_t *sz,   \
-                                       uint32_t *saturations)                                  \
-    {                                                                                          \
-        size_t j;                                                                              \
-        for (j = 0; j < units; j++) {                                                          \
-            int64_t acc = ax[j] * ((int64_t)1 << sx[j]);                                       \
-            if (ah != NULL) {                                                                  \
-                acc += ah[j] * ((int64_t)1 << sh[j]);                                          \
-            }                                                                                  \
-            if (bias != NULL) {                                                                \
-                acc += kq_round_shift64(bias[j], sb[j]);                                       \
-            }                                                                                  \
-            z[j] = SAT(kq_round_shift64(acc, sz[j]), saturations);                             \
-        }                                                                                      \
-    }
+static inline int32_t kq_preact_s16_acc32(int32_t ax, int32_t ah, int32_t b, int sx, int sh, int sb, int sz, uint32_t *saturations)
+{
+    return kq_sat16_32_count(kq_round_shift32_any(ax * ((int32_t)1 << sx) + ah * ((int32_t)1 << sh) + kq_round_shift32_any(b, sb), sz),
+                             saturations);
+}
 
-KQ_DEFINE_PREACT(kq_preact_q15, int16_t, int16_t, kq_sat16_count)
-KQ_DEFINE_PREACT(kq_preact_q7, int8_t, int8_t, kq_sat8_count)
-KQ_DEFINE_PREACT(kq_preact_a16w8, int8_t, int16_t, kq_sat16_count)
+static inline int32_t kq_preact_s8_acc32(int32_t ax, int32_t ah, int32_t b, int sx, int sh, int sb, int sz, uint32_t *saturations)
+{
+    return kq_sat8_32_count(kq_round_shift32_any(ax * ((int32_t)1 << sx) + ah * ((int32_t)1 << sh) + kq_round_shift32_any(b, sb), sz),
+                            saturations);
+}
 
-/* ---- activations (SPEC.md, section 7) ----
+static inline int32_t kq_preact_s16_acc64(int64_t ax, int64_t ah, int32_t b, int sx, int sh, int sb, int sz, uint32_t *saturations)
+{
+    const int32_t c = kq_round_shift32_any(b, sb) + ((int32_t)1 << (sz - 1));
+    return kq_sat16_32_count((int32_t)((ax * ((int64_t)1 << sx) + ah * ((int64_t)1 << sh) + c) >> sz), saturations);
+}
+
+static inline int32_t kq_preact_s8_acc64(int64_t ax, int64_t ah, int32_t b, int sx, int sh, int sb, int sz, uint32_t *saturations)
+{
+    const int32_t c = kq_round_shift32_any(b, sb) + ((int32_t)1 << (sz - 1));
+    return kq_sat8_32_count((int32_t)((ax * ((int64_t)1 << sx) + ah * ((int64_t)1 << sh) + c) >> sz), saturations);
+}
+
+static inline int32_t kq_preact_s16_wide(int64_t ax, int64_t ah, int32_t b, int sx, int sh, int sb, int sz, uint32_t *saturations)
+{
+    return kq_sat16_count(kq_round_shift64(ax * ((int64_t)1 << sx) + ah * ((int64_t)1 << sh) + kq_round_shift64(b, sb), sz), saturations);
+}
+
+static inline int32_t kq_preact_s8_wide(int64_t ax, int64_t ah, int32_t b, int sx, int sh, int sb, int sz, uint32_t *saturations)
+{
+    return kq_sat8_count(kq_round_shift64(ax * ((int64_t)1 << sx) + ah * ((int64_t)1 << sh) + kq_round_shift64(b, sb), sz), saturations);
+}
+
+/* ---- activation of one code (SPEC.md, section 7) ----
  *
- * Every kernel counts the input codes at or beyond sat_low / sat_high (codes whose exact
- * activation lies outside the output format) in *saturations.
+ * Each kernel takes a code z of its type (s16: int16, s8: int8) in an int32_t and returns the output
+ * code the same way. It counts an input at or beyond sat_low / sat_high (a code whose exact
+ * activation lies outside the output format) in *saturations, without a branch (on the DSP path,
+ * the sign bits of sat_high - 1 - z and of z - sat_low - 1). Tables hold an entry every 2^step
+ * input codes from the type's smallest code, interpolated between entries.
  */
+static inline uint32_t kq_at_or_above(int32_t z, int32_t sat_high)
+{
+#if defined(KQ_DSP)
+    return (uint32_t)(sat_high - 1 - z) >> 31;
+#else
+    return (uint32_t)(z >= sat_high);
+#endif
+}
+
+static inline uint32_t kq_at_or_below(int32_t z, int32_t sat_low)
+{
+#if defined(KQ_DSP)
+    return (uint32_t)(z - sat_low - 1) >> 31;
+#else
+    return (uint32_t)(z <= sat_low);
+#endif
+}
 
 /*
- * A lookup table (SPEC.md, section 7, "Tables"): entry i holds f(start + i * 2^step) with `extra`
- * more fractional bits than the output; inputs outside [start, end] are clamped; a mirrored table
- * covers z <= 0 only and gives -f(-z) (odd) or one - f(-z) (complement) above. The output is
- * interpolated and rounded once; the caller saturates it.
+ * A lookup table (SPEC.md, section 7, "Tables"), one const struct per activation: entry i holds
+ * f(start + i * 2^step) with `extra` more fractional bits than the output; inputs outside
+ * [start, end] are clamped to it; a mirrored table covers z <= 0 only and gives -f(-z) (odd) or
+ * one - f(-z) (complement) above zero. The interpolated value is rounded once; callers saturate.
  */
 #define KQ_MIRROR_NONE 0
 #define KQ_MIRROR_ODD 1
 #define KQ_MIRROR_COMPLEMENT 2
 
-#define KQ_DEFINE_TABLE(SUFFIX, TYPE)                                                          \
-    typedef struct {                                                                            \
-        const TYPE *entries;                                                                    \
-        int32_t start;                                                                          \
-        int32_t end;                                                                            \
-        int32_t one;                                                                            \
-        uint8_t step;                                                                           \
-        uint8_t extra;                                                                          \
-        uint8_t mirror;                                                                         \
-    } kq_table_##SUFFIX##_t;                                                                    \
-                                                                                                \
-    static inline int32_t kq_table_lookup_##SUFFIX(int32_t z, const kq_table_##SUFFIX##_t *t)   \
-    {                                                                                           \
-        int flip = t->mirror != KQ_MIRROR_NONE && z > 0;                                        \
-        int32_t v = flip ? -z : z;                                                              \
-        int32_t d, y;                                                                           \
-        v = v < t->start ? t->start : v > t->end ? t->end : v;                                  \
-        d = v - t->start;                                                                       \
-        if (t->step == 0) {                                                                     \
-            y = t->extra == 0 ? t->entries[d] : kq_round_shift32(t->entries[d], t->extra);     \
-        } else {                                                                                \
-            int32_t i = d >> t->step;                                                           \
-            int32_t r = d & ((1 << t->step) - 1);                                               \
-            int32_t acc = t->entries[i] * (1 << t->step);                                       \
-            if (v < t->end) {                                                                   \
-                acc += (t->entries[i + 1] - t->entries[i]) * r;                                 \
-            }                                                                                   \
-            y = kq_round_shift32(acc, t->step + t->extra);                                      \
-        }                                                                                       \
-        return !flip ? y : t->mirror == KQ_MIRROR_ODD ? -y : t->one - y;                        \
+typedef struct {
+    const int16_t *entries;
+    int32_t start;
+    int32_t end;
+    int32_t one;
+    uint8_t step;
+    uint8_t extra;
+    uint8_t mirror;
+} kq_table_s16_t;
+
+typedef struct {
+    const int8_t *entries;
+    int32_t start;
+    int32_t end;
+    int32_t one;
+    uint8_t step;
+    uint8_t extra;
+    uint8_t mirror;
+} kq_table_s8_t;
+
+/* The mirror of a table's value for z > 0. */
+static inline int32_t kq_table_mirror(int32_t y, int flip, int mirror, int32_t one)
+{
+    return !flip ? y : mirror == KQ_MIRROR_ODD ? -y : one - y;
+}
+
+static inline int32_t kq_table_lookup_s16(int32_t z, const kq_table_s16_t *t)
+{
+    const int flip = t->mirror != KQ_MIRROR_NONE && z > 0;
+    const int shift = t->step + t->extra;
+    int32_t v = flip ? -z : z;
+    int32_t d, i, r, acc;
+    v = v < t->start ? t->start : v > t->end ? t->end : v;
+    d = v - t->start;
+    if (t->step == 0) {
+        return kq_table_mirror(t->extra == 0 ? t->entries[d] : kq_round_shift32(t->entries[d], t->extra), flip, t->mirror, t->one);
     }
-
-/* int16 table entries (q15, a16w8). */
-KQ_DEFINE_TABLE(s16, int16_t)
-/* int8 table entries (q7). */
-KQ_DEFINE_TABLE(s8, int8_t)
-
-#define KQ_DEFINE_ACTIVATIONS(SUFFIX, TYPE, MIN_CODE, SAT)                                      \
-    static inline void kq_count_##SUFFIX(const TYPE *z, size_t n, int32_t sat_low,              \
-                                         int32_t sat_high, uint32_t *saturations)               \
-    {                                                                                           \
-        size_t j;                                                                               \
-        for (j = 0; j < n; j++) {                                                               \
-            if (z[j] >= sat_high || z[j] <= sat_low) {                                          \
-                ++*saturations;                                                                 \
-            }                                                                                   \
-        }                                                                                       \
-    }                                                                                           \
-                                                                                                \
-    /* linear: y = saturate(round_shift(z, shift)), shift = fIn - fOut */                       \
-    static inline void kq_rescale_##SUFFIX(const TYPE *z, TYPE *y, size_t n, int shift,         \
-                                           int32_t sat_low, int32_t sat_high,                   \
-                                           uint32_t *saturations)                               \
-    {                                                                                           \
-        size_t j;                                                                               \
-        kq_count_##SUFFIX(z, n, sat_low, sat_high, saturations);                                \
-        for (j = 0; j < n; j++) {                                                               \
-            y[j] = SAT(kq_round_shift64(z[j], shift));                                          \
-        }                                                                                       \
-    }                                                                                           \
-                                                                                                \
-    /* relu: 0 for z <= 0, else as rescale */                                                   \
-    static inline void kq_relu_##SUFFIX(const TYPE *z, TYPE *y, size_t n, int shift,            \
-                                        int32_t sat_low, int32_t sat_high,                      \
-                                        uint32_t *saturations)                                  \
-    {                                                                                           \
-        size_t j;                                                                               \
-        kq_count_##SUFFIX(z, n, sat_low, sat_high, saturations);                                \
-        for (j = 0; j < n; j++) {                                                               \
-            y[j] = z[j] > 0 ? SAT(kq_round_shift64(z[j], shift)) : 0;                           \
-        }                                                                                       \
-    }                                                                                           \
-                                                                                                \
-    /* selu, elu: z >= 0 by multiply_round(z, multiplier, mshift); z < 0 from the table */      \
-    static inline void kq_multiply_table_##SUFFIX(const TYPE *z, TYPE *y, size_t n,             \
-                                                  int32_t multiplier, int mshift,               \
-                                                  const kq_table_##SUFFIX##_t *table,           \
-                                                  int32_t sat_low, int32_t sat_high,            \
-                                                  uint32_t *saturations)                        \
-    {                                                                                           \
-        size_t j;                                                                               \
-        kq_count_##SUFFIX(z, n, sat_low, sat_high, saturations);                                \
-        for (j = 0; j < n; j++) {                                                               \
-            int32_t v = z[j];                                                                   \
-            y[j] = v >= 0 ? SAT(kq_round_shift64((int64_t)v * multiplier, mshift))              \
-                          : SAT(kq_table_lookup_##SUFFIX(v, table));                            \
-        }                                                                                       \
-    }                                                                                           \
-                                                                                                \
-    /* hard_sigmoid, exact (SPEC.md, section 7): clamp(floor((z * mul + add) / den), 0, top) */ \
-    static inline void kq_hard_sigmoid_##SUFFIX(const TYPE *z, TYPE *y, size_t n, int64_t mul,  \
-                                                int64_t add, int64_t den, int64_t top,          \
-                                                int32_t sat_low, int32_t sat_high,              \
-                                                uint32_t *saturations)                          \
-    {                                                                                           \
-        size_t j;                                                                               \
-        kq_count_##SUFFIX(z, n, sat_low, sat_high, saturations);                                \
-        for (j = 0; j < n; j++) {                                                               \
-            int64_t num = z[j] * mul + add;                                                     \
-            int64_t q = num / den;                                                              \
-            if (num % den != 0 && num < 0) {                                                    \
-                q -= 1; /* C division truncates toward zero; the formula floors */              \
-            }                                                                                   \
-            y[j] = SAT(q < 0 ? 0 : q > top ? top : q);                                          \
-        }                                                                                       \
-    }                                                                                           \
-                                                                                                \
-    /* every other activation: the table */                                                     \
-    static inline void kq_table_##SUFFIX(const TYPE *z, TYPE *y, size_t n,                      \
-                                         const kq_table_##SUFFIX##_t *table, int32_t sat_low,   \
-                                         int32_t sat_high, uint32_t *saturations)               \
-    {                                                                                           \
-        size_t j;                                                                               \
-        kq_count_##SUFFIX(z, n, sat_low, sat_high, saturations);                                \
-        for (j = 0; j < n; j++) {                                                               \
-            y[j] = SAT(kq_table_lookup_##SUFFIX(z[j], table));                                  \
-        }                                                                                       \
+    i = d >> t->step;
+    r = d & ((1 << t->step) - 1);
+#if defined(KQ_DSP)
+    if (t->step < 15 && v < t->end) {
+        /* One load of both entries; SMLAD forms T[i] * (2^step - r) + T[i+1] * r + 2^(shift-1), which
+         * is T[i] * 2^step + (T[i+1] - T[i]) * r + 2^(shift-1): shifted down, the portable result. */
+        const int16x2_t weights = (int16x2_t)(((uint32_t)r << 16) + (uint32_t)((1 << t->step) - r));
+        return kq_table_mirror(__smlad(kq_read_pair(t->entries + i), weights, 1 << (shift - 1)) >> shift, flip, t->mirror, t->one);
     }
+#endif
+    acc = t->entries[i] * (1 << t->step);
+    if (v < t->end) {
+        acc += (t->entries[i + 1] - t->entries[i]) * r;
+    }
+    return kq_table_mirror(kq_round_shift32(acc, shift), flip, t->mirror, t->one);
+}
 
-/* int16 codes in and out (q15, a16w8). */
-KQ_DEFINE_ACTIVATIONS(s16, int16_t, INT16_MIN, kq_sat16)
-/* int8 codes in and out (q7). */
-KQ_DEFINE_ACTIVATIONS(s8, int8_t, INT8_MIN, kq_sat8)
+static inline int32_t kq_table_lookup_s8(int32_t z, const kq_table_s8_t *t)
+{
+    const int flip = t->mirror != KQ_MIRROR_NONE && z > 0;
+    const int shift = t->step + t->extra;
+    int32_t v = flip ? -z : z;
+    int32_t d, i, r, acc;
+    v = v < t->start ? t->start : v > t->end ? t->end : v;
+    d = v - t->start;
+    if (t->step == 0) {
+        return kq_table_mirror(t->extra == 0 ? t->entries[d] : kq_round_shift32(t->entries[d], t->extra), flip, t->mirror, t->one);
+    }
+    i = d >> t->step;
+    r = d & ((1 << t->step) - 1);
+    acc = t->entries[i] * (1 << t->step);
+    if (v < t->end) {
+        acc += (t->entries[i + 1] - t->entries[i]) * r;
+    }
+    return kq_table_mirror(kq_round_shift32(acc, shift), flip, t->mirror, t->one);
+}
+
+/* linear: saturate(round_shift(z, shift)), shift = fIn - fOut. */
+static inline int32_t kq_rescale_s16(int32_t z, int shift, int32_t sat_low, int32_t sat_high, uint32_t *saturations)
+{
+    *saturations += kq_at_or_above(z, sat_high) + kq_at_or_below(z, sat_low);
+    return kq_sat16(kq_round_shift64(z, shift));
+}
+
+static inline int32_t kq_rescale_s8(int32_t z, int shift, int32_t sat_low, int32_t sat_high, uint32_t *saturations)
+{
+    *saturations += kq_at_or_above(z, sat_high) + kq_at_or_below(z, sat_low);
+    return kq_sat8(kq_round_shift64(z, shift));
+}
+
+/* relu: 0 for z <= 0, else as rescale. */
+static inline int32_t kq_relu_s16(int32_t z, int shift, int32_t sat_low, int32_t sat_high, uint32_t *saturations)
+{
+    *saturations += kq_at_or_above(z, sat_high) + kq_at_or_below(z, sat_low);
+    return z > 0 ? kq_sat16(kq_round_shift64(z, shift)) : 0;
+}
+
+static inline int32_t kq_relu_s8(int32_t z, int shift, int32_t sat_low, int32_t sat_high, uint32_t *saturations)
+{
+    *saturations += kq_at_or_above(z, sat_high) + kq_at_or_below(z, sat_low);
+    return z > 0 ? kq_sat8(kq_round_shift64(z, shift)) : 0;
+}
+
+/*
+ * multiply_round(z, multiplier, mshift) = round_shift(z * multiplier, mshift) for 0 <= z < 2^15
+ * and 0 < multiplier < 2^31. For 16 <= mshift <= 32 it is the rounded high word of
+ * (z * 2^(32 - mshift)) * multiplier, exactly: one SMMULR where the target has it.
+ */
+static inline int32_t kq_multiply_round(int32_t z, int32_t multiplier, int mshift)
+{
+    if (mshift >= 16 && mshift <= 32) {
+        const int32_t scaled = z * ((int32_t)1 << (32 - mshift));
+#if defined(KQ_DSP)
+        int32_t high;
+        __asm__("smmulr %0, %1, %2" : "=r"(high) : "r"(scaled), "r"(multiplier));
+        return high;
+#else
+        return (int32_t)(((int64_t)scaled * multiplier + ((int64_t)1 << 31)) >> 32);
+#endif
+    }
+    /* any other shift: SPEC.md in 64 bits, clamped to int16 so that it fits the return value */
+    return (int32_t)kq_sat16(kq_round_shift64((int64_t)z * multiplier, mshift));
+}
+
+/*
+ * selu, elu: z >= 0 by multiply_round(z, multiplier, mshift), saturated; z < 0 from the table.
+ * sat_high is never negative and sat_low never positive, so each branch counts one side.
+ */
+static inline int32_t kq_multiply_table_s16(int32_t z, int32_t multiplier, int mshift, const kq_table_s16_t *table,
+                                            int32_t sat_low, int32_t sat_high, uint32_t *saturations)
+{
+    if (z < 0) {
+        *saturations += kq_at_or_below(z, sat_low);
+        return kq_clamp16(kq_table_lookup_s16(z, table));
+    }
+    *saturations += kq_at_or_above(z, sat_high);
+    return kq_clamp16(kq_multiply_round(z, multiplier, mshift));
+}
+
+static inline int32_t kq_multiply_table_s8(int32_t z, int32_t multiplier, int mshift, const kq_table_s8_t *table,
+                                           int32_t sat_low, int32_t sat_high, uint32_t *saturations)
+{
+    if (z < 0) {
+        *saturations += kq_at_or_below(z, sat_low);
+        return kq_clamp8(kq_table_lookup_s8(z, table));
+    }
+    *saturations += kq_at_or_above(z, sat_high);
+    return kq_clamp8(kq_multiply_round(z, multiplier, mshift));
+}
+
+/* hard_sigmoid, exact (SPEC.md, section 7): clamp(floor((z * mul + add) / den), 0, top), saturated. */
+static inline int32_t kq_hard_sigmoid(int32_t z, int64_t mul, int64_t add, int64_t den, int64_t top)
+{
+    const int64_t num = z * mul + add;
+    int64_t q = num / den;
+    if (num % den != 0 && num < 0) {
+        q -= 1; /* C division truncates toward zero; the formula floors */
+    }
+    return (int32_t)(q < 0 ? 0 : q > top ? top : q);
+}
+
+static inline int32_t kq_hard_sigmoid_s16(int32_t z, int64_t mul, int64_t add, int64_t den, int64_t top, int32_t sat_low,
+                                          int32_t sat_high, uint32_t *saturations)
+{
+    *saturations += kq_at_or_above(z, sat_high) + kq_at_or_below(z, sat_low);
+    return kq_clamp16(kq_hard_sigmoid(z, mul, add, den, top));
+}
+
+static inline int32_t kq_hard_sigmoid_s8(int32_t z, int64_t mul, int64_t add, int64_t den, int64_t top, int32_t sat_low,
+                                         int32_t sat_high, uint32_t *saturations)
+{
+    *saturations += kq_at_or_above(z, sat_high) + kq_at_or_below(z, sat_low);
+    return kq_clamp8(kq_hard_sigmoid(z, mul, add, den, top));
+}
+
+/* every other activation: the table. */
+static inline int32_t kq_table_s16(int32_t z, const kq_table_s16_t *table, int32_t sat_low, int32_t sat_high, uint32_t *saturations)
+{
+    *saturations += kq_at_or_above(z, sat_high) + kq_at_or_below(z, sat_low);
+    return kq_clamp16(kq_table_lookup_s16(z, table));
+}
+
+static inline int32_t kq_table_s8(int32_t z, const kq_table_s8_t *table, int32_t sat_low, int32_t sat_high, uint32_t *saturations)
+{
+    *saturations += kq_at_or_above(z, sat_high) + kq_at_or_below(z, sat_low);
+    return kq_clamp8(kq_table_lookup_s8(z, table));
+}
 
 #endif /* KQ_KERNELS_H */

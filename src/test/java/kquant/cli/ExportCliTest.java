@@ -39,14 +39,25 @@ class ExportCliTest {
         try (Stream<Path> s = Files.list(dir.resolve("a"))) {
             files = s.map(p -> p.getFileName().toString()).sorted().toList();
         }
-        assertEquals(List.of("Makefile", "SPEC.md", "demo_model.c", "demo_model.h", "demo_test.c", "demo_vectors.bin", "demo_weights.c",
-                "demo_weights.h", "kq_fixed.h", "kq_kernels.h"), files);
+        assertEquals(List.of("CMakeLists.txt", "Makefile", "SPEC.md", "demo_model.c", "demo_model.h", "demo_test.c", "demo_vectors.bin",
+                "demo_weights.c", "demo_weights.h", "kq_fixed.h", "kq_kernels.h", "kq_matvec_a16w8.h", "kq_matvec_q15.h"), files);
         for (String f : files) {
             assertEquals(-1, Files.mismatch(dir.resolve("a").resolve(f), dir.resolve("b").resolve(f)), f);
         }
         String header = Files.readString(dir.resolve("a").resolve("demo_weights.h"));
         assertTrue(header.contains("DO NOT EDIT") && header.contains("weights sha256 fd1757af") && header.contains("demo-q15.json"), header);
         assertFalse(header.matches("(?s).*20[0-9][0-9]-[01][0-9]-[0-3][0-9].*"), "no dates");
+    }
+
+    @Test
+    void aTargetAddsItsStartupLinkerScriptAndMakeRule() throws IOException {
+        assertEquals(0, export(dir.resolve("m4"), "--target", "cortex-m4").code());
+        for (String f : new String[] {"kq_cortex_m4_startup.c", "kq_cortex_m4.ld"}) {
+            assertEquals(-1, Files.mismatch(dir.resolve("m4").resolve(f), Path.of("src/main/resources/kquant/c/cortex-m4").resolve(f)), f);
+        }
+        String make = Files.readString(dir.resolve("m4").resolve("Makefile"));
+        assertTrue(make.contains("m4-test: demo_test_m4.elf") && make.contains("-M mps2-an386"), make);
+        assertTrue(Files.readString(dir.resolve("m4").resolve("CMakeLists.txt")).contains("add_library(demo STATIC demo_model.c demo_weights.c)"));
     }
 
     @Test
@@ -62,6 +73,10 @@ class ExportCliTest {
         r = Cli.run("export", MODEL, "--calibration", CAL, "--out", dir.resolve("p").toString(), "--prefix", "3d-model");
         assertTrue(r.code() == 1 && r.err().contains("--prefix 3d-model: not a valid C identifier"), r.toString());
         assertFalse(Files.exists(dir.resolve("p")));
+
+        r = Cli.run("export", MODEL, "--calibration", CAL, "--out", dir.resolve("t").toString(), "--target", "cortex-m0");
+        assertTrue(r.code() == 1 && r.err().strip().equals("kquant: --target cortex-m0: not a target kquant knows; it knows cortex-m4"), r.toString());
+        assertFalse(Files.exists(dir.resolve("t")));
 
         Path other = dir.resolve("other.json");
         Files.writeString(other, Files.readString(Path.of(CAL)).replaceFirst("\"weights_sha256\" : \"f", "\"weights_sha256\" : \"0"));

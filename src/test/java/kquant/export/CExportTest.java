@@ -57,8 +57,8 @@ class CExportTest {
         return new Sequences("x", n, steps, features, true, v);
     }
 
-    /** Exports, compiles with every compiler there is, and checks; returns the folder. */
-    private Path exportAndCheck(Model m, Scheme s, String prefix, Sequences data, int random, boolean perUnit) {
+    /** Exports, compiles with every compiler there is and through the portable path, and checks; returns the folder. */
+    private Path exportAndCheck(Model m, Scheme s, String prefix, Sequences data, int random, boolean perUnit) throws IOException {
         assumeTrue(GCC.isPresent(), "no C compiler on the PATH: skipping the compile-and-run checks");
         Calibration c = Calibrator.calibrate(m, data, Calibrator.Options.defaults(s).withPerUnitWeights(perUnit), null);
         Model model = m.withTimesteps(data.timesteps());
@@ -72,9 +72,15 @@ class CExportTest {
                 Path exe = Toolchain.buildTest(cc.get(), folder, prefix, List.of("-O2"));
                 Toolchain.Run run = Toolchain.runTest(exe, prefix);
                 assertEquals(0, run.exitCode(), run.output());
-                assertTrue(run.output().contains(" 0 mismatches"), run.output());
+                assertTrue(run.output().contains(" 0 mismatches, "), run.output());
             }
         }
+        // the portable path on the same vectors (the build above took the host's fast path, SSE2 on x86-64)
+        Path portable = Toolchain.buildTest(GCC.get(), folder, prefix, List.of("-O2", "-DKQ_PORTABLE"));
+        Files.move(portable, folder.resolve(prefix + "_test_portable"));
+        Toolchain.Run run = Toolchain.runTest(folder.toAbsolutePath().resolve(prefix + "_test_portable"), prefix);
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().contains(" 0 mismatches, portable path"), run.output());
         if (ARM.isPresent()) {
             for (String f : new String[] {prefix + "_model.c", prefix + "_weights.c"}) {
                 List<String> cmd = new ArrayList<>(List.of(ARM.get().toString()));
@@ -157,7 +163,7 @@ class CExportTest {
     }
 
     @Test
-    void denseOnlyModelOnVectors() {
+    void denseOnlyModelOnVectors() throws IOException {
         Random r = new Random(5);
         Model m = fixture("mlp", new int[] {4}, List.of(FixtureLayer.dense("d1", 4, 16, "relu", true, r), FixtureLayer.dense("d2", 16, 2, "tanh", true, r)));
         Random g = new Random(1);
@@ -169,7 +175,7 @@ class CExportTest {
     }
 
     @Test
-    void twoModelsLinkIntoOneFirmware() {
+    void twoModelsLinkIntoOneFirmware() throws IOException {
         Random r = new Random(9);
         Model a = fixture("first", new int[] {5, 3}, List.of(FixtureLayer.simpleRnn("rnn", 3, 8, "selu", true, r), FixtureLayer.dense("dense", 8, 2, "linear", true, r)));
         Model b = fixture("second", new int[] {5, 3}, List.of(FixtureLayer.simpleRnn("rnn", 3, 6, "tanh", true, r), FixtureLayer.dense("dense", 6, 1, "linear", true, r)));

@@ -55,10 +55,14 @@ class DemoExportTest {
         assumeTrue(cc.isPresent(), "no C compiler on the PATH: skipping");
         for (Scheme s : new Scheme[] {Scheme.Q15, Scheme.Q7}) {
             Path folder = export(s);
-            Toolchain.Run run = Toolchain.runTest(Toolchain.buildTest(cc.get(), folder, "demo", List.of("-O2")), "demo");
-            assertEquals(0, run.exitCode(), run.output());
-            // 10000 sequences: outputs, the 48 states at each of 5 steps, by run() and by step(), and the counts
-            assertTrue(run.output().contains("demo: 10000 sequences, 4900000 values checked, 0 mismatches"), run.output());
+            for (String portable : new String[] {"", "-DKQ_PORTABLE"}) {
+                List<String> flags = portable.isEmpty() ? List.of("-O2") : List.of("-O2", portable);
+                Toolchain.Run run = Toolchain.runTest(Toolchain.buildTest(cc.get(), folder, "demo", flags), "demo");
+                assertEquals(0, run.exitCode(), run.output());
+                // 10000 sequences: outputs, the 48 states at each of 5 steps, by run() and by step(), and the counts
+                assertTrue(run.output().contains("demo: 10000 sequences, 4900000 values checked, 0 mismatches, "
+                        + (portable.isEmpty() ? "" : "portable path")), run.output());
+            }
         }
     }
 

@@ -1,0 +1,198 @@
+package kquant.export;
+
+import java.util.Locale;
+import kquant.fixed.ActivationKernel;
+import kquant.fixed.ActivationTable;
+import kquant.fixed.QActivation;
+import kquant.fixed.QBias;
+import kquant.fixed.QDense;
+import kquant.fixed.QLayer;
+import kquant.fixed.QMatrix;
+import kquant.fixed.QSimpleRnn;
+import kquant.fixed.Scheme;
+import kquant.fixed.Storage;
+
+/**
+ * Writes one C function per layer into {@code <prefix>_model.c}: the dot products of
+ * kq_matvec_*.h on whole weight matrices, then one loop over the units that calls the
+ * pre-activation and activation kernels of kq_kernels.h with constant shifts and table
+ * parameters, so the compiler keeps each unit's intermediates in registers.
+ */
+final class LayerWriter {
+
+    /** One weight matrix's dot products: the C array that holds them and the kernel that fills it. */
+    private record Dot(String array, String type, String kernel, boolean scratch) {
+    }
+
+    private final Plan plan;
+    private final CNames n;
+    private final String a;
+
+    LayerWriter(Plan plan, CNames names) {
+        this.plan = plan;
+        this.n = names;
+        this.a = plan.activationType();
+    }
+
+    void write(CText c, Plan.Step s) {
+        QLayer l = s.layer();
+        String id = n.layer(l.name());
+        if (l instanceof QSimpleRnn r) {
+            c.format("/* %s: SimpleRNN, %d inputs Q%d -> %d units Q%d; h_next = act(x W + h U + b), h is only read. */",
+                    l.name(), r.inputs(), r.fIn(), r.units(), r.fOut());
+            c.format("static void %s_cell(const %s *x, const %s *h, %s *h_next, uint32_t *saturations)", id, a, a, a).line("{");
+            Dot ax = dot("ax", r.kernel());
+            Dot ah = dot("ah", r.recurrent());
+            declare(c, r.units(), Math.max(r.inputs(), r.units()), ax, ah);
+            call(c, ax, "x", n.global(l.name(), "kernel"), r.kernel(), r.units(), r.inputs());
+            call(c, ah, "h", n.global(l.name(), "recurrent_kernel"), r.recurrent(), r.units(), r.units());
+            int[] sx = new int[r.units()];
+            int[] sh = new int[r.units()];
+            int[] sb = new int[r.units()];
+            int[] sz = new int[r.units()];
+            for (int j = 0; j < r.units(); j++) {
+                int f = r.accFrac(j);
+                sx[j] = f - r.fIn() - r.kernel().format().at(j);
+                sh[j] = f - r.fOut() - r.recurrent().format().at(j);
+                sb[j] = r.bias().format().at(j) - f;
+                sz[j] = f - r.fZ();
+            }
+            PreactWidth width = PreactWidth.prove(r.kernel().width().bound(), r.recurrent().width().bound(), r.bias().codes(), sx, sh, sb, sz);
+            unitLoop(c, l.name(), r.units(), "ax[j]", "ah[j]", r.bias(), width, new int[][] {sx, sh, sb, sz}, r.activation(), "h_next");
+        } else if (l instanceof QDense d) {
+            c.format("/* %s: Dense, %d inputs Q%d -> %d units Q%d. */", l.name(), d.inputs(), d.fIn(), d.units(), d.fOut());
+            c.format("static void %s_apply(const %s *x, %s *y, uint32_t *saturations)", id, a, a).line("{");
+            Dot ax = dot("ax", d.kernel());
+            declare(c, d.units(), d.inputs(), ax);
+            call(c, ax, "x", n.global(l.name(), "kernel"), d.kernel(), d.units(), d.inputs());
+            int[] zero = new int[d.units()];
+            int[] sb = new int[d.units()];
+            int[] sz = new int[d.units()];
+            for (int j = 0; j < d.units(); j++) {
+                sb[j] = d.bias().format().at(j) - d.accFrac(j);
+                sz[j] = d.accFrac(j) - d.fZ();
+            }
+            PreactWidth width = PreactWidth.prove(d.kernel().width().bound(), 0, d.bias().codes(), zero, zero, sb, sz);
+            unitLoop(c, l.name(), d.units(), "ax[j]", "0", d.bias(), width, new int[][] {zero, zero, sb, sz}, d.activation(), "y");
+        } else if (l instanceof QActivation act) {
+            c.format("/* %s: Activation %s, Q%d -> Q%d. */", l.name(), act.kernel().activation().kerasName(), act.fIn(), act.fOut());
+            c.format("static void %s_apply(const %s *x, %s *y, size_t n, uint32_t *saturations)", id, a, a).line("{");
+            c.line("    size_t j;");
+            tableStruct(c, act.kernel(), n.global(l.name(), "table"));
+            c.line("    for (j = 0; j < n; j++) {");
+            c.format("        y[j] = (%s)%s;", a, activation(act.kernel(), "x[j]", "saturations"));
+            c.line("    }");
+        } else {
+            return;
+        }
+        c.line("}").line();
+    }
+
+    /** The kernel for a matrix: int8 weights always prove int32; int16 weights as proved. */
+    private Dot dot(String array, QMatrix m) {
+        if (plan.scheme == Scheme.Q15) {
+            return m.width().int32() ? new Dot(array, "int32_t", "kq_matvec_q15_acc32", false) : new Dot(array, "int64_t", "kq_matvec_q15_acc64", false);
+        }
+        if (!m.width().int32()) {
+            throw new IllegalStateException("an int8-weight dot product was not proved int32");
+        }
+        return new Dot(array, "int32_t", plan.scheme == Scheme.Q7 ? "kq_matvec_q7_acc32" : "kq_matvec_a16w8_acc32", true);
+    }
+
+    private static void declare(CText c, int units, int scratchCols, Dot... dots) {
+        boolean scratch = false;
+        for (Dot d : dots) {
+            c.format("    %s %s[%d];", d.type(), d.array(), units);
+            scratch |= d.scratch();
+        }
+        if (scratch) {
+            c.format("    int16_t xs[%d]; /* the input as the dot products read it */", scratchCols);
+        }
+        c.line("    size_t j;");
+    }
+
+    private static void call(CText c, Dot d, String x, String weights, QMatrix m, int rows, int cols) {
+        c.format("    %s(%s, %s, %s, %d, %d%s); /* proved largest |sum| %d: %s */", d.kernel(), x, weights, d.array(), rows, cols,
+                d.scratch() ? ", xs" : "", m.width().bound(), m.width().cName());
+    }
+
+    /**
+     * The loop over the units: each unit's pre-activation (by the kernel {@code width} proved
+     * exact) and its activation. Shifts that differ between units come from per-unit tables. The
+     * clips are counted in a local, which the compiler keeps in a register.
+     */
+    private void unitLoop(CText c, String layer, int units, String ax, String ah, QBias bias, PreactWidth width, int[][] shifts,
+            ActivationKernel act, String out) {
+        String[] names = {"sx", "sh", "sb", "sz"};
+        String[] args = new String[4];
+        for (int k = 0; k < 4; k++) {
+            if (uniform(shifts[k])) {
+                args[k] = Integer.toString(shifts[k][0]);
+            } else {
+                c.format("    static const int8_t %s[%d] = {%s};", names[k], units, join(shifts[k]));
+                args[k] = names[k] + "[j]";
+            }
+        }
+        String z = plan.scheme.activations().bits() == 16 ? "s16" : "s8";
+        String b = bias.present() ? n.global(layer, "bias") + "[j]" : "0";
+        tableStruct(c, act, n.global(layer, "table"));
+        c.line("    uint32_t clipped = 0;");
+        c.format("    for (j = 0; j < %d; j++) {", units);
+        c.format("        const int32_t z = kq_preact_%s_%s(%s, %s, %s, %s, %s, %s, %s, &clipped);", z, width.cSuffix(), ax, ah, b,
+                args[0], args[1], args[2], args[3]);
+        c.format("        %s[j] = (%s)%s;", out, a, activation(act, "z", "&clipped"));
+        c.line("    }");
+        c.line("    *saturations += clipped;");
+    }
+
+    /** A table's parameters as one const struct named {@code table}, when the kernel has a table (SPEC.md, section 7). */
+    private static void tableStruct(CText c, ActivationKernel k, String entries) {
+        ActivationTable t = k.table();
+        if (t != null) {
+            c.format("    static const kq_table_%s_t table = {%s, %d, %d, %d, %d, %d, KQ_MIRROR_%s};", suffix(k.type()), entries, t.start(),
+                    t.end(), t.mirror() == ActivationTable.Mirror.COMPLEMENT ? 1 << k.fOut() : 0, t.step(), t.extraBits(), t.mirror().name());
+        }
+    }
+
+    private static String suffix(Storage type) {
+        return type.bits() == 16 ? "s16" : "s8";
+    }
+
+    private String activation(ActivationKernel k, String in, String counter) {
+        String t = suffix(k.type());
+        String sat = k.satLow() + ", " + k.satHigh() + ", " + counter;
+        switch (k.kind()) {
+            case RESCALE:
+                return String.format(Locale.ROOT, "kq_rescale_%s(%s, %d, %s) /* %s */", t, in, k.fIn() - k.fOut(), sat, k.activation().kerasName());
+            case RELU:
+                return String.format(Locale.ROOT, "kq_relu_%s(%s, %d, %s)", t, in, k.fIn() - k.fOut(), sat);
+            case HARD_SIGMOID: {
+                long[] h = k.hardSigmoidConstants();
+                return String.format(Locale.ROOT, "kq_hard_sigmoid_%s(%s, %dLL, %dLL, %dLL, %dLL, %s) /* %s */", t, in, h[0], h[1], h[2],
+                        1L << k.fOut(), sat, k.activation().kerasName());
+            }
+            case MULTIPLY_AND_TABLE:
+                return String.format(Locale.ROOT, "kq_multiply_table_%s(%s, %d, %d, &table, %s) /* %s */", t, in, k.multiplier(),
+                        ActivationKernel.MULTIPLIER_BITS + k.fIn() - k.fOut(), sat, k.activation().kerasName());
+            default:
+                return String.format(Locale.ROOT, "kq_table_%s(%s, &table, %s) /* %s */", t, in, sat, k.activation().kerasName());
+        }
+    }
+
+    private static boolean uniform(int[] v) {
+        for (int x : v) {
+            if (x != v[0]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String join(int[] v) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < v.length; i++) {
+            sb.append(i == 0 ? "" : ", ").append(v[i]);
+        }
+        return sb.toString();
+    }
+}

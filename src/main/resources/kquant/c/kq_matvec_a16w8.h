@@ -1,0 +1,245 @@
+/*
+ * kq_matvec_a16w8.h - dot products with int8 weights (SPEC.md, section 4): int16 inputs (a16w8)
+ * or int8 inputs (q7).
+ *
+ *   acc[j] = sum_i x[i] * W[j][i]   for j < rows, exact, in int32.
+ *
+ * x: cols codes (not modified). w: the rows x cols int8 codes of W, unit-major: row j is unit
+ * j's weights, contiguous (not modified); a16w8 stores each whole group of four of a row as
+ * (W[j][i], W[j][i+2], W[j][i+1], W[j][i+3]), q7 stores rows in order (SPEC.md, section 3).
+ * acc: rows sums (modified). scratch: cols int16 the kernel may use for x (modified).
+ * Any rows and cols. int8 weights always prove int32 for any realistic size (SPEC.md, section 4),
+ * so there is no 64-bit kernel. Hand-written; copied unchanged into every export.
+ *
+ * Why the a16w8 order: the Arm DSP path reads a word of four int8 (b0 b1 b2 b3) as the two pairs
+ * (b0, b2) and (b1, b3) with SXTB16, one instruction each. Stored 0, 2, 1, 3, those pairs are
+ * (W[j][i], W[j][i+1]) and (W[j][i+2], W[j][i+3]), which multiply the int16 inputs as they lie in
+ * memory. For q7 the inputs are widened from int8 with the same SXTB16, which puts them in the
+ * order the rows already have.
+ */
+#ifndef KQ_MATVEC_A16W8_H
+#define KQ_MATVEC_A16W8_H
+
+#include "kq_fixed.h"
+
+#if defined(KQ_SSE2)
+/* The low eight int8 of v sign-extended to eight int16. */
+static inline __m128i kq_widen_s8(__m128i v)
+{
+    return _mm_srai_epi16(_mm_unpacklo_epi8(v, v), 8);
+}
+
+/* The high eight int8 of v sign-extended to eight int16. */
+static inline __m128i kq_widen_s8_high(__m128i v)
+{
+    return _mm_srai_epi16(_mm_unpackhi_epi8(v, v), 8);
+}
+#endif
+
+/*
+ * The shared body, on int16 inputs xs and the stored weights w. The other paths compute
+ * sum_k xs[k] * w[j * cols + k]. The DSP path pairs, in each whole group of four, xs[k], xs[k+1]
+ * with w[k], w[k+2] and xs[k+2], xs[k+3] with w[k+1], w[k+3] (SXTB16): the same sum once the
+ * middle two of each group of xs are swapped.
+ */
+KQ_MATVEC void kq_matvec_s16s8_(const int16_t *xs, const int8_t *w, int32_t *acc, size_t rows, size_t cols)
+{
+    size_t j = 0, i;
+#if defined(KQ_DSP)
+    const size_t quads = cols - cols % 4;
+    for (j = 0; j < rows - rows % 4; j += 4) {
+        const int8_t *r = w + j * cols;
+        int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        KQ_UNROLL
+        for (i = 0; i < quads; i += 4) {
+            const int16x2_t x02 = kq_read_pair(xs + i), x13 = kq_read_pair(xs + i + 2);
+            int8x4_t q = kq_read_quad(r + i);
+            a0 = __smlad(x13, kq_sxtb16_odd(q), __smlad(x02, __sxtb16(q), a0));
+            q = kq_read_quad(r + cols + i);
+            a1 = __smlad(x13, kq_sxtb16_odd(q), __smlad(x02, __sxtb16(q), a1));
+            q = kq_read_quad(r + 2 * cols + i);
+            a2 = __smlad(x13, kq_sxtb16_odd(q), __smlad(x02, __sxtb16(q), a2));
+            q = kq_read_quad(r + 3 * cols + i);
+            a3 = __smlad(x13, kq_sxtb16_odd(q), __smlad(x02, __sxtb16(q), a3));
+        }
+        for (i = quads; i < cols; i++) {
+            const int32_t xi = xs[i];
+            a0 += xi * r[i];
+            a1 += xi * r[cols + i];
+            a2 += xi * r[2 * cols + i];
+            a3 += xi * r[3 * cols + i];
+        }
+        acc[j] = a0;
+        acc[j + 1] = a1;
+        acc[j + 2] = a2;
+        acc[j + 3] = a3;
+    }
+    for (; j < rows; j++) {
+        const int8_t *r = w + j * cols;
+        int32_t a = 0;
+        for (i = 0; i < quads; i += 4) {
+            const int8x4_t q = kq_read_quad(r + i);
+            a = __smlad(kq_read_pair(xs + i + 2), kq_sxtb16_odd(q), __smlad(kq_read_pair(xs + i), __sxtb16(q), a));
+        }
+        for (i = quads; i < cols; i++) {
+            a += xs[i] * r[i];
+        }
+        acc[j] = a;
+    }
+#elif defined(KQ_SSE2)
+    /* Sixteen int8 weights widened to two vectors of int16 in registers, then PMADDWD as in the
+     * q15 kernel; four rows per pass; short last blocks as there (kq_load_s8_tail). */
+    const size_t sixteens = cols - cols % 16, whole = cols - cols % 8, n = cols - whole;
+    const int8_t *end = w + rows * cols;
+    const __m128i xt = kq_load_q15_partial(xs + whole, n);
+    for (j = 0; j < rows - rows % 4; j += 4) {
+        const int8_t *r = w + j * cols;
+        __m128i a0 = _mm_setzero_si128(), a1 = a0, a2 = a0, a3 = a0;
+        for (i = 0; i < sixteens; i += 16) {
+            const __m128i xlo = _mm_loadu_si128((const __m128i *)(xs + i)), xhi = _mm_loadu_si128((const __m128i *)(xs + i + 8));
+            __m128i q = _mm_loadu_si128((const __m128i *)(r + i));
+            a0 = _mm_add_epi32(a0, _mm_add_epi32(_mm_madd_epi16(xlo, kq_widen_s8(q)), _mm_madd_epi16(xhi, kq_widen_s8_high(q))));
+            q = _mm_loadu_si128((const __m128i *)(r + cols + i));
+            a1 = _mm_add_epi32(a1, _mm_add_epi32(_mm_madd_epi16(xlo, kq_widen_s8(q)), _mm_madd_epi16(xhi, kq_widen_s8_high(q))));
+            q = _mm_loadu_si128((const __m128i *)(r + 2 * cols + i));
+            a2 = _mm_add_epi32(a2, _mm_add_epi32(_mm_madd_epi16(xlo, kq_widen_s8(q)), _mm_madd_epi16(xhi, kq_widen_s8_high(q))));
+            q = _mm_loadu_si128((const __m128i *)(r + 3 * cols + i));
+            a3 = _mm_add_epi32(a3, _mm_add_epi32(_mm_madd_epi16(xlo, kq_widen_s8(q)), _mm_madd_epi16(xhi, kq_widen_s8_high(q))));
+        }
+        if (sixteens < whole) {
+            const __m128i xv = _mm_loadu_si128((const __m128i *)(xs + sixteens));
+            a0 = _mm_add_epi32(a0, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + sixteens)))));
+            a1 = _mm_add_epi32(a1, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + cols + sixteens)))));
+            a2 = _mm_add_epi32(a2, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + 2 * cols + sixteens)))));
+            a3 = _mm_add_epi32(a3, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + 3 * cols + sixteens)))));
+        }
+        if (n > 0) {
+            /* whole loads for all four rows while the fourth has room; exact ones near the end */
+            const int8_t *t = r + whole;
+            const size_t room = (size_t)(end - t) >= 3 * cols + 8 ? 8 : 0;
+            a0 = _mm_add_epi32(a0, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(t, n, room))));
+            a1 = _mm_add_epi32(a1, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(t + cols, n, room))));
+            a2 = _mm_add_epi32(a2, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(t + 2 * cols, n, room))));
+            a3 = _mm_add_epi32(a3, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(t + 3 * cols, n, room))));
+        }
+        _mm_storeu_si128((__m128i *)(acc + j), kq_sum4_epi32(a0, a1, a2, a3));
+    }
+    for (; j < rows; j++) {
+        const int8_t *r = w + j * cols;
+        __m128i a = _mm_setzero_si128();
+        for (i = 0; i < whole; i += 8) {
+            a = _mm_add_epi32(a, _mm_madd_epi16(_mm_loadu_si128((const __m128i *)(xs + i)),
+                                                kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + i)))));
+        }
+        if (n > 0) {
+            a = _mm_add_epi32(a, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(r + whole, n, (size_t)(end - r) - whole))));
+        }
+        acc[j] = kq_sum_epi32(a);
+    }
+#elif defined(KQ_NEON)
+    /* Weights widened to int16 by VMOVL, then VMLAL into four int32 lanes. */
+    const size_t whole = cols - cols % 8;
+    for (; j < rows; j++) {
+        const int8_t *r = w + j * cols;
+        int32x4_t a = vdupq_n_s32(0);
+        int32_t s;
+        for (i = 0; i < whole; i += 8) {
+            const int16x8_t wv = vmovl_s8(vld1_s8(r + i));
+            a = vmlal_s16(a, vld1_s16(xs + i), vget_low_s16(wv));
+            a = vmlal_s16(a, vld1_s16(xs + i + 4), vget_high_s16(wv));
+        }
+        s = vgetq_lane_s32(a, 0) + vgetq_lane_s32(a, 1) + vgetq_lane_s32(a, 2) + vgetq_lane_s32(a, 3);
+        for (i = whole; i < cols; i++) {
+            s += xs[i] * r[i];
+        }
+        acc[j] = s;
+    }
+#else
+    /* Portable: eight rows per pass, so each input is loaded once for eight products. */
+    for (j = 0; j < rows - rows % 8; j += 8) {
+        const int8_t *w0 = w + j * cols, *w1 = w0 + cols, *w2 = w1 + cols, *w3 = w2 + cols;
+        const int8_t *w4 = w3 + cols, *w5 = w4 + cols, *w6 = w5 + cols, *w7 = w6 + cols;
+        int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+        for (i = 0; i < cols; i++) {
+            const int32_t xi = xs[i];
+            a0 += xi * w0[i];
+            a1 += xi * w1[i];
+            a2 += xi * w2[i];
+            a3 += xi * w3[i];
+            a4 += xi * w4[i];
+            a5 += xi * w5[i];
+            a6 += xi * w6[i];
+            a7 += xi * w7[i];
+        }
+        acc[j] = a0;
+        acc[j + 1] = a1;
+        acc[j + 2] = a2;
+        acc[j + 3] = a3;
+        acc[j + 4] = a4;
+        acc[j + 5] = a5;
+        acc[j + 6] = a6;
+        acc[j + 7] = a7;
+    }
+    for (; j < rows; j++) {
+        const int8_t *r = w + j * cols;
+        int32_t a = 0;
+        for (i = 0; i < cols; i++) {
+            a += xs[i] * r[i];
+        }
+        acc[j] = a;
+    }
+#endif
+}
+
+/* int16 inputs (a16w8). */
+/*
+ * The middle two of each whole group of four swapped: x0 x1 x2 x3 -> x0 x2 x1 x3. Applied to the
+ * inputs, it undoes the same swap in the stored a16w8 weights, for the paths that read in order.
+ */
+static inline void kq_swap_middles(const int16_t *x, int16_t *out, size_t n)
+{
+    const size_t quads = n - n % 4;
+    size_t i;
+    for (i = 0; i < quads; i += 4) {
+        out[i] = x[i];
+        out[i + 1] = x[i + 2];
+        out[i + 2] = x[i + 1];
+        out[i + 3] = x[i + 3];
+    }
+    for (i = quads; i < n; i++) {
+        out[i] = x[i];
+    }
+}
+
+/* int16 inputs (a16w8): the DSP path reads x where it lies; the others read it reordered. */
+KQ_MATVEC void kq_matvec_a16w8_acc32(const int16_t *x, const int8_t *w, int32_t *acc, size_t rows, size_t cols, int16_t *scratch)
+{
+#if defined(KQ_DSP)
+    (void)scratch;
+    kq_matvec_s16s8_(x, w, acc, rows, cols);
+#else
+    kq_swap_middles(x, scratch, cols);
+    kq_matvec_s16s8_(scratch, w, acc, rows, cols);
+#endif
+}
+
+/* int8 inputs (q7): x widened to int16 once; SXTB16 widens and swaps the middles in one go. */
+KQ_MATVEC void kq_matvec_q7_acc32(const int8_t *x, const int8_t *w, int32_t *acc, size_t rows, size_t cols, int16_t *scratch)
+{
+    size_t i, quads = 0;
+#if defined(KQ_DSP)
+    quads = cols - cols % 4;
+    for (i = 0; i < quads; i += 4) {
+        const int8x4_t q = kq_read_quad(x + i);
+        const int16x2_t x02 = __sxtb16(q), x13 = kq_sxtb16_odd(q);
+        __builtin_memcpy(scratch + i, &x02, 4);
+        __builtin_memcpy(scratch + i + 2, &x13, 4);
+    }
+#endif
+    for (i = quads; i < cols; i++) {
+        scratch[i] = x[i];
+    }
+    kq_matvec_s16s8_(scratch, w, acc, rows, cols);
+}
+
+#endif /* KQ_MATVEC_A16W8_H */
