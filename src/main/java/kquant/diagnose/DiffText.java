@@ -33,7 +33,7 @@ public final class DiffText {
         }
         Diff.Candidate best = r.diagnosis();
         if (best != null) {
-            sb.append(String.format(Locale.ROOT, "DIAGNOSIS: %s: %s.%n", best.fault().name().toLowerCase(Locale.ROOT), best.fault().sentence()));
+            sb.append(String.format(Locale.ROOT, "DIAGNOSIS: %s: %s.%n", best.label(), best.fault().sentence()));
             sb.append(String.format(Locale.ROOT, "  evidence: a port with that fault gives your numbers to within %s (RMS %s)%s%n",
                     num(best.maxDiff()), num(best.rmsDiff()),
                     Double.isFinite(r.maxDiff()) ? ", while the reference is " + num(r.maxDiff()) + " away" : ", and has your shape"));
@@ -51,7 +51,7 @@ public final class DiffText {
                 if (shown++ == 5) {
                     break;
                 }
-                sb.append(String.format(Locale.ROOT, " %s %s;", c.fault().name().toLowerCase(Locale.ROOT), num(c.rmsDiff())));
+                sb.append(String.format(Locale.ROOT, " %s %s;", c.label(), num(c.rmsDiff())));
             }
             sb.setLength(sb.length() - 1);
             sb.append(String.format("%n"));
