@@ -26,7 +26,6 @@ final class Applicability {
             case INPUTS_NOT_NORMALISED:
                 return n == null ? "give --normalization with the training means and standard deviations" : null;
             case FLOAT64:
-            case TIMESTEPS_REVERSED:
                 return null;
             default:
                 break;

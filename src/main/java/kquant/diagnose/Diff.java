@@ -51,31 +51,30 @@ public final class Diff {
      * @param firstDivergence null when everything is within the tolerance
      * @param errorPerStep    largest difference from the reference at each step, over all samples
      * @param candidates      every variant whose numbers have the user's shape, closest first
-     * @param skipped         faults that could not be replayed, with why
+     * @param skipped         faults that could be replayed with more input (e.g. --normalization), with why
+     * @param notApplicable   faults this model cannot show (a GRU fault on an LSTM, a hard_sigmoid one on sigmoid gates)
      */
     public record Result(String tensor, String actualShape, String referenceShape, double tolerance, double maxDiff,
-            Divergence firstDivergence, double[] errorPerStep, List<Candidate> candidates, List<String> skipped) {
+            Divergence firstDivergence, double[] errorPerStep, List<Candidate> candidates, List<String> skipped,
+            List<String> notApplicable) {
 
         public boolean matches() {
             return maxDiff <= tolerance;
         }
 
-        /** The variant that explains the numbers: reproduces them within tolerance, or 10 times better than the reference does. */
+        /**
+         * The variant that explains the numbers: it reproduces them within the tolerance, or to 1% of
+         * the reference's distance from them (a port in double, or a long sequence, drifts from the
+         * float32 replay by more than the tolerance); a variant that is merely the closest is no
+         * diagnosis. When the shapes differ, only the tolerance counts.
+         */
         public Candidate diagnosis() {
-            if (candidates.isEmpty()) {
+            if (candidates.isEmpty() || matches()) {
                 return null;
             }
             Candidate best = candidates.get(0);
-            boolean reproduces = best.maxDiff() <= tolerance || best.rmsDiff() * 10 < referenceRms();
-            return reproduces && !matches() ? best : null;
-        }
-
-        double referenceRms() {
-            double s = 0;
-            for (double e : errorPerStep) {
-                s = Math.max(s, e);
-            }
-            return s;
+            boolean reproduces = best.maxDiff() <= tolerance || Double.isFinite(maxDiff) && best.maxDiff() * 100 <= maxDiff;
+            return reproduces ? best : null;
         }
     }
 
@@ -99,11 +98,17 @@ public final class Diff {
         };
         Numbers3d reference = reference(model, x, tensor, Precision.FLOAT32);
         List<String> skipped = new ArrayList<>();
+        List<String> notApplicable = new ArrayList<>();
         List<Candidate> candidates = new ArrayList<>();
         for (Fault f : Fault.values()) {
             String why = Applicability.whyNot(f, model, normalization);
             if (why != null) {
-                skipped.add(f.name().toLowerCase(java.util.Locale.ROOT) + ": " + why);
+                String name = f.name().toLowerCase(java.util.Locale.ROOT);
+                if (f == Fault.INPUTS_NOT_NORMALISED || !FaultyForward.supports(model)) {
+                    skipped.add(name + ": " + why);
+                } else {
+                    notApplicable.add(name);
+                }
                 continue;
             }
             for (Variant v : Applicability.variants(f, model)) {
@@ -115,7 +120,8 @@ public final class Diff {
         }
         candidates.sort(Comparator.comparingDouble(Candidate::rmsDiff));
         if (!reference.sameShape(actual)) {
-            return new Result(tensor, actual.shape(), reference.shape(), tolerance, Double.POSITIVE_INFINITY, null, new double[0], candidates, skipped);
+            return new Result(tensor, actual.shape(), reference.shape(), tolerance, Double.POSITIVE_INFINITY, null, new double[0], candidates, skipped,
+                    notApplicable);
         }
         Divergence first = null;
         double[] perStep = new double[reference.steps()];
@@ -132,7 +138,8 @@ public final class Diff {
                 }
             }
         }
-        return new Result(tensor, actual.shape(), reference.shape(), tolerance, reference.maxDiff(actual), first, perStep, candidates, skipped);
+        return new Result(tensor, actual.shape(), reference.shape(), tolerance, reference.maxDiff(actual), first, perStep, candidates, skipped,
+                notApplicable);
     }
 
     /** The numbers a port with variant {@code v}'s fault would produce, for the compared tensor. */

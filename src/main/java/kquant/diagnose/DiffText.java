@@ -56,6 +56,9 @@ public final class DiffText {
             sb.setLength(sb.length() - 1);
             sb.append(String.format("%n"));
         }
+        if (!r.notApplicable().isEmpty()) {
+            sb.append(String.format("not applicable to this model: %s%n", String.join(", ", r.notApplicable())));
+        }
         for (String s : r.skipped()) {
             sb.append("not checked: ").append(s).append(String.format("%n"));
         }
