@@ -33,20 +33,19 @@ final class Applicability {
         if (!FaultyForward.supports(model)) {
             return "the model has layers the replay does not know (only SimpleRNN, LSTM, GRU, Dense, Activation, RepeatVector, Flatten)";
         }
+        String name = f.name();
+        if (name.startsWith("LSTM_") && !has(model, l -> l instanceof Lstm)) {
+            return "the model has no LSTM";
+        }
+        if (name.startsWith("GRU_") && !has(model, l -> l instanceof Gru)) {
+            return "the model has no GRU";
+        }
+        boolean hard = gates(model, Activation.HARD_SIGMOID) || gates(model, Activation.HARD_SIGMOID_KERAS3);
         switch (f) {
-            case LSTM_GATE_ORDER_ICFO:
-            case LSTM_GATE_ORDER_IOFC:
-            case LSTM_GATE_ORDER_CFOI:
-            case LSTM_H_AND_C_SWAPPED:
-            case LSTM_CELL_NOT_CARRIED:
-                return has(model, l -> l instanceof Lstm) ? null : "the model has no LSTM";
             case LSTM_OUTPUT_WITHOUT_ACTIVATION:
                 // with relu, c = f·c + i·relu(...) never goes below 0, where relu(c) = c
                 return has(model, l -> l instanceof Lstm lstm && lstm.activation() != Activation.LINEAR && lstm.activation() != Activation.RELU)
                         ? null : "no LSTM has an activation that changes c (linear and relu leave it as it is)";
-            case GRU_GATE_ORDER_RZH:
-            case GRU_Z_SWAPPED:
-                return has(model, l -> l instanceof Gru) ? null : "the model has no GRU";
             case GRU_RESET_BEFORE:
                 return has(model, l -> l instanceof Gru g && g.resetAfter()) ? null : "the model has no GRU with reset_after=True";
             case GRU_RESET_AFTER:
@@ -58,17 +57,16 @@ final class Applicability {
             case GATE_INPUT_KERNEL_TRANSPOSED:
             case GATE_RECURRENT_KERNEL_TRANSPOSED:
                 return has(model, l -> l instanceof Lstm || l instanceof Gru) ? null : "the model has no LSTM or GRU";
-            case SIGMOID_FOR_HARD_SIGMOID:
-                return gates(model, Activation.HARD_SIGMOID) || gates(model, Activation.HARD_SIGMOID_KERAS3) ? null
-                        : "no LSTM or GRU has recurrent_activation hard_sigmoid";
             case HARD_SIGMOID_FOR_SIGMOID:
-                return gates(model, Activation.SIGMOID) ? null : "no LSTM or GRU has recurrent_activation sigmoid";
+                return gates(model, Activation.SIGMOID) ? null : "no LSTM or GRU has sigmoid gates";
+            case SIGMOID_FOR_HARD_SIGMOID:
+                return hard ? null : "no LSTM or GRU has hard_sigmoid gates";
             case KERAS2_HARD_SIGMOID_FOR_KERAS3:
-                return gates(model, Activation.HARD_SIGMOID_KERAS3) ? null
-                        : "no LSTM or GRU has recurrent_activation hard_sigmoid from a Keras 3 file";
+                return !hard ? "no LSTM or GRU has hard_sigmoid gates"
+                        : gates(model, Activation.HARD_SIGMOID_KERAS3) ? null : "the file's hard_sigmoid is Keras 2's";
             case KERAS3_HARD_SIGMOID_FOR_KERAS2:
-                return gates(model, Activation.HARD_SIGMOID) ? null
-                        : "no LSTM or GRU has recurrent_activation hard_sigmoid from a Keras 1 or 2 file";
+                return !hard ? "no LSTM or GRU has hard_sigmoid gates"
+                        : gates(model, Activation.HARD_SIGMOID) ? null : "the file's hard_sigmoid is Keras 3's";
             default:
                 return null;
         }

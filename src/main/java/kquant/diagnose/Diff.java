@@ -52,7 +52,7 @@ public final class Diff {
      * @param errorPerStep    largest difference from the reference at each step, over all samples
      * @param candidates      every variant whose numbers have the user's shape, closest first
      * @param skipped         faults that could be replayed with more input (e.g. --normalization), with why
-     * @param notApplicable   faults this model cannot show (a GRU fault on an LSTM, a hard_sigmoid one on sigmoid gates)
+     * @param notApplicable   faults this model cannot show (a GRU fault on an LSTM, a hard_sigmoid one on sigmoid gates), with why
      */
     public record Result(String tensor, String actualShape, String referenceShape, double tolerance, double maxDiff,
             Divergence firstDivergence, double[] errorPerStep, List<Candidate> candidates, List<String> skipped,
@@ -103,12 +103,8 @@ public final class Diff {
         for (Fault f : Fault.values()) {
             String why = Applicability.whyNot(f, model, normalization);
             if (why != null) {
-                String name = f.name().toLowerCase(java.util.Locale.ROOT);
-                if (f == Fault.INPUTS_NOT_NORMALISED || !FaultyForward.supports(model)) {
-                    skipped.add(name + ": " + why);
-                } else {
-                    notApplicable.add(name);
-                }
+                String line = f.name().toLowerCase(java.util.Locale.ROOT) + ": " + why;
+                (f == Fault.INPUTS_NOT_NORMALISED || !FaultyForward.supports(model) ? skipped : notApplicable).add(line);
                 continue;
             }
             for (Variant v : Applicability.variants(f, model)) {

@@ -1,6 +1,10 @@
 package kquant.diagnose;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The diff's findings for people: where the numbers part, the error from there on, and the diagnosis. */
 public final class DiffText {
@@ -56,9 +60,13 @@ public final class DiffText {
             sb.setLength(sb.length() - 1);
             sb.append(String.format("%n"));
         }
-        if (!r.notApplicable().isEmpty()) {
-            sb.append(String.format("not applicable to this model: %s%n", String.join(", ", r.notApplicable())));
+        // one line per reason: "not applicable (the model has no GRU): gru_gate_order_rzh, gru_z_swapped"
+        Map<String, List<String>> byReason = new LinkedHashMap<>();
+        for (String s : r.notApplicable()) {
+            int colon = s.indexOf(": ");
+            byReason.computeIfAbsent(s.substring(colon + 2), k -> new ArrayList<>()).add(s.substring(0, colon));
         }
+        byReason.forEach((why, faults) -> sb.append(String.format("not applicable (%s): %s%n", why, String.join(", ", faults))));
         for (String s : r.skipped()) {
             sb.append("not checked: ").append(s).append(String.format("%n"));
         }
