@@ -23,13 +23,17 @@ import picocli.CommandLine.Model.CommandSpec;
             "Compares your own port's numbers with kquant's float32 reference: where they first part",
             "(sample, timestep, unit, both values) and the error from there on; then replays the known",
             "hand-port faults (state updated in place, Dense at every step, transposed kernels, bias missing",
-            "or doubled, wrong initial state, wrong SELU, float64, raw inputs, reversed time) and names the one",
-            "that reproduces your numbers. Exit code 0 whether or not they match; 1 on bad input.",
+            "or doubled, wrong initial state, wrong SELU, float64, raw inputs, reversed time; for LSTM and GRU",
+            "also gates in another order, h and c swapped, c not carried, o·c without act(c), sigmoid against",
+            "hard_sigmoid of either Keras, the other reset_after kind, the recurrent bias missing or outside",
+            "r·(...), z and 1 - z swapped, one gate's kernel block transposed) and names the one that",
+            "reproduces your numbers. Exit code 0 whether or not they match; 1 on bad input.",
             "",
             "Example:",
             "  kquant diff calibration/demo/model.h5 --data calibration/demo/test_X.npy --actual my_outputs.npy",
             "  kquant diff calibration/demo/model.h5 --data calibration/demo/test_X.npy --actual my_states.csv \\",
-            "      --what state --normalization calibration/demo/normalization.json"})
+            "      --what state --normalization calibration/demo/normalization.json",
+            "  kquant diff lstm.h5 --data test_X.npy --actual my_cells.npy --what cell"})
 final class DiffCommand implements Callable<Integer> {
 
     @Mixin
@@ -39,13 +43,15 @@ final class DiffCommand implements Callable<Integer> {
     String data;
 
     @Option(names = "--actual", required = true, paramLabel = "FILE",
-            description = "Your outputs (N, units) or (N, T, units), or states (N, T, units): .npy, or CSV as kquant trace writes it.")
+            description = "Your outputs (N, units) or (N, T, units), or states or cells (N, T, units): .npy, or CSV as kquant trace writes it.")
     Path actual;
 
-    @Option(names = "--what", paramLabel = "WHAT", description = "output or state. Default: whichever the file's shape fits.")
+    @Option(names = "--what", paramLabel = "WHAT",
+            description = "output, state (h of a recurrent layer) or cell (c of an LSTM). Default: output or state, whichever the file's shape fits.")
     String what;
 
-    @Option(names = "--layer", paramLabel = "NAME", description = "For --what state: the SimpleRNN layer. Default: the first.")
+    @Option(names = "--layer", paramLabel = "NAME",
+            description = "For --what state: the recurrent layer; for --what cell: the LSTM. Default: the first.")
     String layer;
 
     @Option(names = "--tolerance", defaultValue = "1e-5", paramLabel = "T",
@@ -76,7 +82,8 @@ final class DiffCommand implements Callable<Integer> {
         switch (s.toLowerCase(Locale.ROOT)) {
             case "output": return Diff.What.OUTPUT;
             case "state": return Diff.What.STATE;
-            default: throw KquantException.of("--what %s: unknown; use output or state", s);
+            case "cell": return Diff.What.CELL;
+            default: throw KquantException.of("--what %s: unknown; use output, state or cell", s);
         }
     }
 }

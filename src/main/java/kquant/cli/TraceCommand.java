@@ -24,8 +24,10 @@ import picocli.CommandLine.Model.CommandSpec;
         header = "Print every intermediate of one sequence, to compare with your own port.",
         description = {
             "Prints every intermediate of one sequence, timestep by timestep and layer by layer: the input,",
-            "each recurrent layer's input part x·W, recurrent part h·U, bias, pre-activation and new state, and",
-            "every later layer's output. Compare it line by line with your own port's printout.",
+            "each recurrent layer's input part x·W, recurrent part h·U, bias, pre-activation and new state (for",
+            "an LSTM every gate's pre-activation and value, i f g o, then the cell c, act(c) and h; for a GRU",
+            "z, r, the reset product, hh and h), and every later layer's output. Compare it line by line with",
+            "your own port's printout.",
             "",
             "Examples:",
             "  kquant trace calibration/demo/model.h5 --data calibration/demo/test_X.npy --sample 0",

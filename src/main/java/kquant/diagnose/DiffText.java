@@ -1,6 +1,10 @@
 package kquant.diagnose;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The diff's findings for people: where the numbers part, the error from there on, and the diagnosis. */
 public final class DiffText {
@@ -33,7 +37,7 @@ public final class DiffText {
         }
         Diff.Candidate best = r.diagnosis();
         if (best != null) {
-            sb.append(String.format(Locale.ROOT, "DIAGNOSIS: %s: %s.%n", best.fault().name().toLowerCase(Locale.ROOT), best.fault().sentence()));
+            sb.append(String.format(Locale.ROOT, "DIAGNOSIS: %s: %s.%n", best.label(), best.fault().sentence()));
             sb.append(String.format(Locale.ROOT, "  evidence: a port with that fault gives your numbers to within %s (RMS %s)%s%n",
                     num(best.maxDiff()), num(best.rmsDiff()),
                     Double.isFinite(r.maxDiff()) ? ", while the reference is " + num(r.maxDiff()) + " away" : ", and has your shape"));
@@ -51,11 +55,18 @@ public final class DiffText {
                 if (shown++ == 5) {
                     break;
                 }
-                sb.append(String.format(Locale.ROOT, " %s %s;", c.fault().name().toLowerCase(Locale.ROOT), num(c.rmsDiff())));
+                sb.append(String.format(Locale.ROOT, " %s %s;", c.label(), num(c.rmsDiff())));
             }
             sb.setLength(sb.length() - 1);
             sb.append(String.format("%n"));
         }
+        // one line per reason: "not applicable (the model has no GRU): gru_gate_order_rzh, gru_z_swapped"
+        Map<String, List<String>> byReason = new LinkedHashMap<>();
+        for (String s : r.notApplicable()) {
+            int colon = s.indexOf(": ");
+            byReason.computeIfAbsent(s.substring(colon + 2), k -> new ArrayList<>()).add(s.substring(0, colon));
+        }
+        byReason.forEach((why, faults) -> sb.append(String.format("not applicable (%s): %s%n", why, String.join(", ", faults))));
         for (String s : r.skipped()) {
             sb.append("not checked: ").append(s).append(String.format("%n"));
         }

@@ -1,41 +1,55 @@
 package kquant.diagnose;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import kquant.model.Activation;
 import kquant.model.ActivationLayer;
 import kquant.model.Dense;
+import kquant.model.Flatten;
+import kquant.model.Gru;
 import kquant.model.Layer;
+import kquant.model.Lstm;
 import kquant.model.Model;
 import kquant.model.PassThrough;
+import kquant.model.Recurrent;
+import kquant.model.RepeatVector;
 import kquant.model.SimpleRnn;
 
 /**
- * A deliberately plain float32 forward pass over SimpleRNN, Dense, Activation and training-only
- * layers, with switches for the {@link Fault}s that replay bugs of hand ports. Without a fault it
- * computes what the reference engine computes (the tests hold it to that); with one, what a port
- * with that bug computes. Java {@code float} arithmetic is IEEE float32, as in Keras.
+ * A deliberately plain float32 forward pass over SimpleRNN, LSTM, GRU, Dense, Activation,
+ * RepeatVector, Flatten and training-only layers, with switches for the {@link Fault}s that replay
+ * bugs of hand ports. Without a fault it computes what the reference engine computes, in the same
+ * order, bit for bit (the tests hold it to that); with one, what a port with that bug computes.
+ * Java {@code float} arithmetic is IEEE float32, as in Keras. The LSTM and GRU steps are in
+ * {@link FaultyLstm} and {@link FaultyGru}; misread weights in {@link PortWeights}.
  */
 final class FaultyForward {
 
-    /** A run's output {@code [step][unit]} and each recurrent layer's state at each step. */
-    record Result(double[][] output, Map<String, double[][]> states) {
+    /** A run's output {@code [step][unit]}, each recurrent layer's state h and each LSTM's cell c at each step. */
+    record Result(double[][] output, Map<String, double[][]> states, Map<String, double[][]> cells) {
+    }
+
+    /** One recurrent layer's h (and an LSTM's c, else null) after every step, in processing order. */
+    record Run(List<float[]> h, List<float[]> c) {
     }
 
     private final Model model;
-    private final Fault fault;
+    private final Variant variant;
 
-    FaultyForward(Model model, Fault fault) {
+    FaultyForward(Model model, Variant variant) {
         this.model = model;
-        this.fault = fault;
+        this.variant = variant;
     }
 
     /** True when the model has only layers this pass knows. */
     static boolean supports(Model model) {
         for (Layer l : model.layers()) {
-            if (!(l instanceof SimpleRnn || l instanceof Dense || l instanceof ActivationLayer || l instanceof PassThrough)) {
+            if (!(l instanceof Recurrent || l instanceof Dense || l instanceof ActivationLayer || l instanceof PassThrough
+                    || l instanceof RepeatVector || l instanceof Flatten)) {
                 return false;
             }
         }
@@ -46,9 +60,9 @@ final class FaultyForward {
      * Runs one sample.
      *
      * @param carried  for {@link Fault#INITIAL_STATE_CARRIED_OVER}: each recurrent layer's last
-     *                 state from the previous sample, updated in place; otherwise ignored
+     *                 state (h, c) from the previous sample, updated in place; otherwise ignored
      */
-    Result run(double[][] sample, Map<String, float[]> carried) {
+    Result run(double[][] sample, Map<String, float[][]> carried) {
         List<float[]> v = new ArrayList<>();
         for (double[] row : sample) {
             float[] f = new float[row.length];
@@ -57,29 +71,29 @@ final class FaultyForward {
             }
             v.add(f);
         }
-        if (fault == Fault.TIMESTEPS_REVERSED) {
-            java.util.Collections.reverse(v);
+        if (variant.is(Fault.TIMESTEPS_REVERSED)) {
+            Collections.reverse(v);
         }
         Map<String, double[][]> states = new LinkedHashMap<>();
-        int lastRnn = -1;
+        Map<String, double[][]> cells = new LinkedHashMap<>();
+        int lastRecurrent = -1;
         for (int i = 0; i < model.layers().size(); i++) {
-            if (model.layers().get(i) instanceof SimpleRnn) {
-                lastRnn = i;
+            if (model.layers().get(i) instanceof Recurrent) {
+                lastRecurrent = i;
             }
         }
-        List<float[]> lastSequence = null;
         for (int i = 0; i < model.layers().size(); i++) {
             Layer l = model.layers().get(i);
-            if (l instanceof SimpleRnn r) {
-                List<float[]> seq = simpleRnn(r, v, carried);
-                double[][] s = new double[seq.size()][];
-                for (int t = 0; t < s.length; t++) {
-                    s[t] = toDouble(seq.get(t));
+            if (l instanceof Recurrent r) {
+                Run run = recurrent(r, v, start(r, carried));
+                carried.put(r.name(), new float[][] {last(run.h()), run.c() == null ? null : last(run.c())});
+                states.put(r.name(), toDouble(run.h()));
+                if (run.c() != null) {
+                    cells.put(r.name(), toDouble(run.c()));
                 }
-                states.put(r.name(), s);
-                lastSequence = seq;
+                List<float[]> seq = run.h();
                 v = r.returnSequences() ? seq : List.of(seq.get(seq.size() - 1));
-                if (i == lastRnn && fault == Fault.DENSE_AT_EVERY_TIMESTEP && !r.returnSequences()) {
+                if (i == lastRecurrent && variant.is(Fault.DENSE_AT_EVERY_TIMESTEP) && !r.returnSequences()) {
                     v = seq; // the head now runs on every state
                 }
             } else if (l instanceof Dense d) {
@@ -93,55 +107,73 @@ final class FaultyForward {
                 for (float[] x : v) {
                     float[] y = new float[x.length];
                     for (int j = 0; j < x.length; j++) {
-                        y[j] = act(a.activation(), x[j]);
+                        y[j] = variant.act(a.activation(), x[j]);
                     }
                     out.add(y);
                 }
                 v = out;
+            } else if (l instanceof RepeatVector rv) {
+                v = Collections.nCopies(rv.times(), v.get(0));
+            } else if (l instanceof Flatten) {
+                float[] flat = new float[v.size() * v.get(0).length];
+                for (int t = 0; t < v.size(); t++) {
+                    System.arraycopy(v.get(t), 0, flat, t * v.get(t).length, v.get(t).length);
+                }
+                v = List.of(flat);
             }
         }
-        double[][] output = new double[v.size()][];
-        for (int t = 0; t < output.length; t++) {
-            output[t] = toDouble(v.get(t));
-        }
-        return new Result(output, states);
+        return new Result(toDouble(v), states, cells);
     }
 
-    private List<float[]> simpleRnn(SimpleRnn r, List<float[]> x, Map<String, float[]> carried) {
-        int units = r.units();
-        int inputs = r.inputFeatures();
-        float[] w = r.kernel().values();
-        float[] u = r.recurrentKernel().values();
-        float[] b = r.useBias() ? r.bias().values() : new float[units];
-        float[] h = new float[units];
-        if (fault == Fault.INITIAL_STATE_ONES) {
-            java.util.Arrays.fill(h, 1f);
-        } else if (fault == Fault.INITIAL_STATE_CARRIED_OVER && carried.containsKey(r.name())) {
-            h = carried.get(r.name()).clone();
+    private Run recurrent(Recurrent r, List<float[]> x, float[][] start) {
+        List<float[]> inOrder = new ArrayList<>(x);
+        if (r.goBackwards()) {
+            Collections.reverse(inOrder);
         }
+        Run run;
+        if (r instanceof Lstm lstm) {
+            run = new FaultyLstm(lstm, variant).run(inOrder, start[0], start[1]);
+        } else if (r instanceof Gru gru) {
+            run = new FaultyGru(gru, variant).run(inOrder, start[0]);
+        } else {
+            run = simpleRnn((SimpleRnn) r, inOrder, start[0]);
+        }
+        return run;
+    }
+
+    private static float[] last(List<float[]> steps) {
+        return steps.get(steps.size() - 1).clone();
+    }
+
+    /** The state (h, c) a layer starts from: zeros, ones, or the previous sample's last. */
+    private float[][] start(Recurrent r, Map<String, float[][]> carried) {
+        float[] h = new float[r.units()];
+        float[] c = new float[r.units()];
+        if (variant.is(Fault.INITIAL_STATE_ONES)) {
+            Arrays.fill(h, 1f);
+            Arrays.fill(c, 1f);
+        } else if (variant.is(Fault.INITIAL_STATE_CARRIED_OVER) && carried.containsKey(r.name())) {
+            float[][] last = carried.get(r.name());
+            h = last[0].clone();
+            c = last[1] == null ? c : last[1].clone();
+        }
+        return new float[][] {h, c};
+    }
+
+    /** SimpleRNN: {@code h = act((x·W + b) + h·U)}; with the state updated in place, h·U reads the units already written. */
+    private Run simpleRnn(SimpleRnn r, List<float[]> x, float[] h) {
+        int units = r.units();
+        PortWeights p = PortWeights.of(r, variant);
         List<float[]> out = new ArrayList<>();
-        for (int k = 0; k < x.size(); k++) {
-            float[] xt = x.get(r.goBackwards() ? x.size() - 1 - k : k);
-            float[] next = fault == Fault.STATE_UPDATED_IN_PLACE ? h : new float[units];
+        for (float[] xt : x) {
+            float[] next = variant.is(Fault.STATE_UPDATED_IN_PLACE) ? h : new float[units];
             for (int j = 0; j < units; j++) {
-                float in = 0;
-                for (int i = 0; i < inputs; i++) {
-                    float wij = fault == Fault.INPUT_KERNEL_TRANSPOSED ? w[j * inputs + i] : w[i * units + j];
-                    in += xt[i] * wij;
-                }
-                float bias = fault == Fault.BIAS_MISSING ? 0f : fault == Fault.BIAS_ADDED_TWICE ? b[j] + b[j] : b[j];
-                float rec = 0;
-                for (int i = 0; i < units; i++) {
-                    float ukj = fault == Fault.RECURRENT_KERNEL_TRANSPOSED ? u[j * units + i] : u[i * units + j];
-                    rec += h[i] * ukj;
-                }
-                next[j] = act(r.activation(), (in + bias) + rec);
+                next[j] = variant.act(r.activation(), (p.inputDot(xt, j) + p.inputBias()[j]) + p.recurrentDot(h, j));
             }
             h = next;
             out.add(h.clone());
         }
-        carried.put(r.name(), h.clone());
-        return out;
+        return new Run(out, null);
     }
 
     private float[] dense(Dense d, float[] x) {
@@ -156,7 +188,10 @@ final class FaultyForward {
             y[j] = acc + (d.useBias() ? d.bias().get(j) : 0f);
         }
         if (d.activation() == Activation.SOFTMAX) {
-            double[] s = toDouble(y);
+            double[] s = new double[units];
+            for (int j = 0; j < units; j++) {
+                s[j] = y[j];
+            }
             Activation.applySoftmax(s);
             for (int j = 0; j < units; j++) {
                 y[j] = (float) s[j];
@@ -164,25 +199,19 @@ final class FaultyForward {
             return y;
         }
         for (int j = 0; j < units; j++) {
-            y[j] = act(d.activation(), y[j]);
+            y[j] = variant.act(d.activation(), y[j]);
         }
         return y;
     }
 
-    private float act(Activation a, float z) {
-        if (a == Activation.SELU && fault == Fault.ELU_INSTEAD_OF_SELU) {
-            return (float) Activation.ELU.apply(z);
-        }
-        if (a == Activation.SELU && fault == Fault.SELU_CONSTANTS_SWAPPED) {
-            return (float) (z > 0 ? Activation.SELU_ALPHA * z : Activation.SELU_ALPHA * Activation.SELU_SCALE * StrictMath.expm1(z));
-        }
-        return (float) a.apply(z);
-    }
-
-    private static double[] toDouble(float[] f) {
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
+    private static double[][] toDouble(List<float[]> rows) {
+        double[][] d = new double[rows.size()][];
+        for (int t = 0; t < d.length; t++) {
+            float[] f = rows.get(t);
+            d[t] = new double[f.length];
+            for (int i = 0; i < f.length; i++) {
+                d[t][i] = f[i];
+            }
         }
         return d;
     }

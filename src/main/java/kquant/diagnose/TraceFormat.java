@@ -11,9 +11,11 @@ import java.util.Map;
 import kquant.Numbers;
 import kquant.engine.Trace;
 import kquant.model.Dense;
+import kquant.model.Gru;
 import kquant.model.Layer;
+import kquant.model.Lstm;
 import kquant.model.Model;
-import kquant.model.SimpleRnn;
+import kquant.model.Recurrent;
 
 /**
  * Every intermediate of one sequence, step by step and layer by layer, in a form to compare by
@@ -32,16 +34,33 @@ public final class TraceFormat {
 
     /**
      * The rows in the order the computation runs: for each timestep, the input, then each
-     * recurrent layer's input part x·W, recurrent part h·U, bias, pre-activation and new state;
-     * layers that run after the last timestep follow it.
+     * recurrent layer's input part x·W, recurrent part h·U, bias, pre-activations, gates and new
+     * state; layers that run after the last timestep follow it. A layer's bias comes just before
+     * the first pre-activation that adds it: all gate blocks of an LSTM or GRU in one row, in
+     * Keras's order, and a reset_after GRU's recurrent row after its input row.
      */
     static List<Row> rows(Model model, Trace trace) {
-        Map<String, double[]> biases = new LinkedHashMap<>();
+        Map<String, Map<String, double[]>> biasesBefore = new LinkedHashMap<>();
         for (Layer l : model.layers()) {
-            if (l instanceof SimpleRnn r) {
-                biases.put(r.name(), r.useBias() ? toDouble(r.bias().values()) : new double[r.units()]);
+            String n = l.name() + "/";
+            if (l instanceof Gru g) {
+                Map<String, double[]> rows = new LinkedHashMap<>();
+                double[] in = new double[3 * g.units()];
+                double[] rec = new double[3 * g.units()];
+                for (int j = 0; j < in.length; j++) {
+                    in[j] = g.inputBias(j);
+                    rec[j] = g.recurrentBias(j);
+                }
+                rows.put(n + "bias", in);
+                if (g.resetAfter()) {
+                    rows.put(n + "recurrent_bias", rec);
+                }
+                biasesBefore.put(n + "z_preact", rows);
+            } else if (l instanceof Recurrent r) {
+                double[] b = r.useBias() ? toDouble(r.bias().values()) : new double[r.gates() * r.units()];
+                biasesBefore.put(n + (r instanceof Lstm ? "i_preact" : "preact"), Map.of(n + "bias", b));
             } else if (l instanceof Dense d) {
-                biases.put(d.name(), d.useBias() ? toDouble(d.bias().values()) : new double[d.units()]);
+                biasesBefore.put(n + "preact", Map.of(n + "bias", d.useBias() ? toDouble(d.bias().values()) : new double[d.units()]));
             }
         }
         int steps = trace.get("input").length;
@@ -51,10 +70,7 @@ public final class TraceFormat {
                 double[][] v = trace.get(name);
                 int last = v.length == steps ? t : steps - 1;
                 if (v.length == steps || (v.length == 1 && t == steps - 1)) {
-                    String layer = name.contains("/") ? name.substring(0, name.indexOf('/')) : "";
-                    if (name.endsWith("/preact") && biases.containsKey(layer)) {
-                        rows.add(new Row(last, layer + "/bias", biases.get(layer)));
-                    }
+                    biasesBefore.getOrDefault(name, Map.of()).forEach((bias, values) -> rows.add(new Row(last, bias, values)));
                     rows.add(new Row(last, name, v[v.length == steps ? t : 0]));
                 }
             }

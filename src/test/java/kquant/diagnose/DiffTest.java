@@ -158,7 +158,7 @@ class DiffTest {
         write(odd, new double[N][5][7]);
         Cli.Result r = Cli.run("diff", MODEL, "--data", data.toString(), "--actual", odd.toString());
         assertEquals(1, r.code());
-        assertTrue(r.err().contains("odd.npy: shape (40, 5, 7) fits neither the model's outputs (40, 4) nor a SimpleRNN's states (40, 5, 48)"), r.err());
+        assertTrue(r.err().contains("odd.npy: shape (40, 5, 7) fits neither the model's outputs (40, 4) nor a recurrent layer's states simple_rnn (40, 5, 48)"), r.err());
         Path fewer = dir.resolve("fewer.npy");
         write(fewer, new double[3][1][4]);
         r = Cli.run("diff", MODEL, "--data", data.toString(), "--actual", fewer.toString());
