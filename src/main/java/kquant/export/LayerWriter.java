@@ -6,6 +6,8 @@ import kquant.fixed.ActivationTable;
 import kquant.fixed.QActivation;
 import kquant.fixed.QBias;
 import kquant.fixed.QDense;
+import kquant.fixed.QGru;
+import kquant.fixed.QLstm;
 import kquant.fixed.QLayer;
 import kquant.fixed.QMatrix;
 import kquant.fixed.QSimpleRnn;
@@ -21,7 +23,7 @@ import kquant.fixed.Storage;
 final class LayerWriter {
 
     /** One weight matrix's dot products: the C array that holds them and the kernel that fills it. */
-    private record Dot(String array, String type, String kernel, boolean scratch) {
+    record Dot(String array, String type, String kernel, boolean scratch) {
     }
 
     private final Plan plan;
@@ -59,6 +61,10 @@ final class LayerWriter {
             }
             PreactWidth width = PreactWidth.prove(r.kernel().width().bound(), r.recurrent().width().bound(), r.bias().codes(), sx, sh, sb, sz);
             unitLoop(c, l.name(), r.units(), "ax[j]", "ah[j]", r.bias(), width, new int[][] {sx, sh, sb, sz}, r.activation(), "h_next");
+        } else if (l instanceof QLstm r) {
+            new GatedWriter(this, plan, n).lstm(c, r, id);
+        } else if (l instanceof QGru r) {
+            new GatedWriter(this, plan, n).gru(c, r, id);
         } else if (l instanceof QDense d) {
             c.format("/* %s: Dense, %d inputs Q%d -> %d units Q%d. */", l.name(), d.inputs(), d.fIn(), d.units(), d.fOut());
             c.format("static void %s_apply(const %s *x, %s *y, uint32_t *saturations)", id, a, a).line("{");
@@ -78,9 +84,9 @@ final class LayerWriter {
             c.format("/* %s: Activation %s, Q%d -> Q%d. */", l.name(), act.kernel().activation().kerasName(), act.fIn(), act.fOut());
             c.format("static void %s_apply(const %s *x, %s *y, size_t n, uint32_t *saturations)", id, a, a).line("{");
             c.line("    size_t j;");
-            tableStruct(c, act.kernel(), n.global(l.name(), "table"));
+            tableStruct(c, act.kernel(), n.global(l.name(), "table"), "table");
             c.line("    for (j = 0; j < n; j++) {");
-            c.format("        y[j] = (%s)%s;", a, activation(act.kernel(), "x[j]", "saturations"));
+            c.format("        y[j] = (%s)%s;", a, activation(act.kernel(), "x[j]", "saturations", "table"));
             c.line("    }");
         } else {
             return;
@@ -89,7 +95,7 @@ final class LayerWriter {
     }
 
     /** The kernel for a matrix: int8 weights always prove int32; int16 weights as proved. */
-    private Dot dot(String array, QMatrix m) {
+    Dot dot(String array, QMatrix m) {
         if (plan.scheme == Scheme.Q15) {
             return m.width().int32() ? new Dot(array, "int32_t", "kq_matvec_q15_acc32", false) : new Dot(array, "int64_t", "kq_matvec_q15_acc64", false);
         }
@@ -99,7 +105,7 @@ final class LayerWriter {
         return new Dot(array, "int32_t", plan.scheme == Scheme.Q7 ? "kq_matvec_q7_acc32" : "kq_matvec_a16w8_acc32", true);
     }
 
-    private static void declare(CText c, int units, int scratchCols, Dot... dots) {
+    static void declare(CText c, int units, int scratchCols, Dot... dots) {
         boolean scratch = false;
         for (Dot d : dots) {
             c.format("    %s %s[%d];", d.type(), d.array(), units);
@@ -111,9 +117,27 @@ final class LayerWriter {
         c.line("    size_t j;");
     }
 
-    private static void call(CText c, Dot d, String x, String weights, QMatrix m, int rows, int cols) {
-        c.format("    %s(%s, %s, %s, %d, %d%s); /* proved largest |sum| %d: %s */", d.kernel(), x, weights, d.array(), rows, cols,
+    static void call(CText c, Dot d, String x, String weights, QMatrix m, int rows, int cols) {
+        call(c, d, x, weights, d.array(), m, rows, cols);
+    }
+
+    /** The same into {@code sums} (the Dot's array or a place in it), from {@code weights} (an array or a row of it). */
+    static void call(CText c, Dot d, String x, String weights, String sums, QMatrix m, int rows, int cols) {
+        c.format("    %s(%s, %s, %s, %d, %d%s); /* proved largest |sum| %d: %s */", d.kernel(), x, weights, sums, rows, cols,
                 d.scratch() ? ", xs" : "", m.width().bound(), m.width().cName());
+    }
+
+    /**
+     * The C expression of a per-unit shift over units {@code [from, from + count)} of {@code values}:
+     * a constant when every unit has the same, else an element of a static table it declares.
+     */
+    static String perUnit(CText c, String name, int[] values, int from, int count) {
+        int[] v = java.util.Arrays.copyOfRange(values, from, from + count);
+        if (uniform(v)) {
+            return Integer.toString(v[0]);
+        }
+        c.format("    static const int8_t %s[%d] = {%s};", name, count, join(v));
+        return name + "[j]";
     }
 
     /**
@@ -135,30 +159,31 @@ final class LayerWriter {
         }
         String z = plan.scheme.activations().bits() == 16 ? "s16" : "s8";
         String b = bias.present() ? n.global(layer, "bias") + "[j]" : "0";
-        tableStruct(c, act, n.global(layer, "table"));
+        tableStruct(c, act, n.global(layer, "table"), "table");
         c.line("    uint32_t clipped = 0;");
         c.format("    for (j = 0; j < %d; j++) {", units);
         c.format("        const int32_t z = kq_preact_%s_%s(%s, %s, %s, %s, %s, %s, %s, &clipped);", z, width.cSuffix(), ax, ah, b,
                 args[0], args[1], args[2], args[3]);
-        c.format("        %s[j] = (%s)%s;", out, a, activation(act, "z", "&clipped"));
+        c.format("        %s[j] = (%s)%s;", out, a, activation(act, "z", "&clipped", "table"));
         c.line("    }");
         c.line("    *saturations += clipped;");
     }
 
-    /** A table's parameters as one const struct named {@code table}, when the kernel has a table (SPEC.md, section 7). */
-    private static void tableStruct(CText c, ActivationKernel k, String entries) {
+    /** A table's parameters as one const struct named {@code var}, when the kernel has a table (SPEC.md, section 7). */
+    static void tableStruct(CText c, ActivationKernel k, String entries, String var) {
         ActivationTable t = k.table();
         if (t != null) {
-            c.format("    static const kq_table_%s_t table = {%s, %d, %d, %d, %d, %d, KQ_MIRROR_%s};", suffix(k.type()), entries, t.start(),
+            c.format("    static const kq_table_%s_t %s = {%s, %d, %d, %d, %d, %d, KQ_MIRROR_%s};", suffix(k.type()), var, entries, t.start(),
                     t.end(), t.mirror() == ActivationTable.Mirror.COMPLEMENT ? 1 << k.fOut() : 0, t.step(), t.extraBits(), t.mirror().name());
         }
     }
 
-    private static String suffix(Storage type) {
+    static String suffix(Storage type) {
         return type.bits() == 16 ? "s16" : "s8";
     }
 
-    private String activation(ActivationKernel k, String in, String counter) {
+    /** The activation of one code {@code in} as a C expression; a table kernel reads the struct {@code tableVar}. */
+    static String activation(ActivationKernel k, String in, String counter, String tableVar) {
         String t = suffix(k.type());
         String sat = k.satLow() + ", " + k.satHigh() + ", " + counter;
         switch (k.kind()) {
@@ -172,14 +197,14 @@ final class LayerWriter {
                         1L << k.fOut(), sat, k.activation().kerasName());
             }
             case MULTIPLY_AND_TABLE:
-                return String.format(Locale.ROOT, "kq_multiply_table_%s(%s, %d, %d, &table, %s) /* %s */", t, in, k.multiplier(),
-                        ActivationKernel.MULTIPLIER_BITS + k.fIn() - k.fOut(), sat, k.activation().kerasName());
+                return String.format(Locale.ROOT, "kq_multiply_table_%s(%s, %d, %d, &%s, %s) /* %s */", t, in, k.multiplier(),
+                        ActivationKernel.MULTIPLIER_BITS + k.fIn() - k.fOut(), tableVar, sat, k.activation().kerasName());
             default:
-                return String.format(Locale.ROOT, "kq_table_%s(%s, &table, %s) /* %s */", t, in, sat, k.activation().kerasName());
+                return String.format(Locale.ROOT, "kq_table_%s(%s, &%s, %s) /* %s */", t, in, tableVar, sat, k.activation().kerasName());
         }
     }
 
-    private static boolean uniform(int[] v) {
+    static boolean uniform(int[] v) {
         for (int x : v) {
             if (x != v[0]) {
                 return false;
@@ -188,7 +213,7 @@ final class LayerWriter {
         return true;
     }
 
-    private static String join(int[] v) {
+    static String join(int[] v) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < v.length; i++) {
             sb.append(i == 0 ? "" : ", ").append(v[i]);

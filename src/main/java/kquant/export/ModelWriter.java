@@ -4,7 +4,7 @@ import kquant.fixed.QActivation;
 import kquant.fixed.QDense;
 import kquant.fixed.QLayer;
 import kquant.fixed.QReshape;
-import kquant.fixed.QSimpleRnn;
+import kquant.fixed.QRecurrent;
 
 /**
  * Writes {@code <prefix>_model.h} and {@code <prefix>_model.c}: per layer, a small function that
@@ -58,6 +58,9 @@ final class ModelWriter {
             if (needsBuffer(s)) {
                 c.format("    %s %s[%d]; /* %s output */", a, buffer(s), rows(s) * s.widthOut(), s.layer().name());
             }
+            if (s.layer() instanceof QRecurrent r && r.hasCell()) {
+                c.format("    int16_t %s_c[%d]; /* %s cell state at every step */", buffer(s), rows(s) * r.units(), r.name());
+            }
         }
         c.line("    uint32_t saturations; /* values clipped during the last run() (SPEC.md, section 8) */");
         c.format("} %s_workspace_t;", p()).line();
@@ -72,8 +75,11 @@ final class ModelWriter {
             c.line("/* Streaming: the recurrent state between timesteps. */");
             c.line("typedef struct {");
             for (Plan.Step s : plan.steps) {
-                if (s.layer() instanceof QSimpleRnn r) {
+                if (s.layer() instanceof QRecurrent r) {
                     c.format("    %s %s_h[%d]; /* %s state, Q%d */", a, n.layer(r.name()), r.units(), r.name(), r.fOut());
+                    if (r.hasCell()) {
+                        c.format("    int16_t %s_c[%d]; /* %s cell state (int16 in every scheme) */", n.layer(r.name()), r.units(), r.name());
+                    }
                 }
             }
             c.line("    uint32_t saturations; /* values clipped since the last reset */");
@@ -107,9 +113,9 @@ final class ModelWriter {
         return n.layer(s.layer().name());
     }
 
-    /** Rows of a layer's output buffer in run mode (a SimpleRNN keeps every step's state). */
+    /** Rows of a layer's output buffer in run mode (a recurrent layer keeps every step's state). */
     private int rows(Plan.Step s) {
-        if (s.layer() instanceof QSimpleRnn) {
+        if (s.layer() instanceof QRecurrent) {
             return plan.stepsIn(s.layer());
         }
         return s.stepsOut().equals("steps") ? plan.maxTimesteps : Integer.parseInt(s.stepsOut());
@@ -147,14 +153,22 @@ final class ModelWriter {
             String id = n.layer(l.name());
             String buf = "workspace->" + buffer(s);
             c.format("    /* %s */", l.name());
-            if (l instanceof QSimpleRnn r) {
+            if (l instanceof QRecurrent r) {
                 int units = r.units();
                 c.line("    {");
                 c.format("        static const %s zeros[%d] = {0};", a, units);
+                if (r.hasCell()) {
+                    c.format("        static const int16_t zero_cell[%d] = {0};", units);
+                }
                 c.format("        for (k = 0; k < %s; k++) {", inSteps);
                 c.format("            const %s *x = in + (%s) * %d;", a, r.goBackwards() ? inSteps + " - 1 - k" : "k", r.inputs());
                 c.format("            const %s *h = k == 0 ? zeros : %s + (k - 1) * %d;", a, buf, units);
-                c.format("            %s_cell(x, h, %s + k * %d, saturations);", id, buf, units);
+                if (r.hasCell()) {
+                    c.format("            const int16_t *cell = k == 0 ? zero_cell : %s_c + (k - 1) * %d;", buf, units);
+                    c.format("            %s_cell(x, h, cell, %s + k * %d, %s_c + k * %d, saturations);", id, buf, units, buf, units);
+                } else {
+                    c.format("            %s_cell(x, h, %s + k * %d, saturations);", id, buf, units);
+                }
                 c.line("        }");
                 c.line("    }");
                 c.format("    in = %s%s;", buf, r.returnSequences() ? "" : " + (" + inSteps + " - 1) * " + units);
@@ -189,9 +203,13 @@ final class ModelWriter {
     private void streaming(CText c) {
         c.format("void %s_reset(%s_state_t *state)", p(), p()).line("{").line("    size_t j;");
         for (Plan.Step s : plan.steps) {
-            if (s.layer() instanceof QSimpleRnn r) {
+            if (s.layer() instanceof QRecurrent r) {
                 c.format("    for (j = 0; j < %d; j++) {", r.units());
-                c.format("        state->%s_h[j] = 0;", n.layer(r.name())).line("    }");
+                c.format("        state->%s_h[j] = 0;", n.layer(r.name()));
+                if (r.hasCell()) {
+                    c.format("        state->%s_c[j] = 0;", n.layer(r.name()));
+                }
+                c.line("    }");
             }
         }
         c.line("    state->saturations = 0;").line("}").line();
@@ -202,13 +220,22 @@ final class ModelWriter {
             Plan.Step s = plan.steps.get(i);
             QLayer l = s.layer();
             String id = n.layer(l.name());
-            if (l instanceof QSimpleRnn r) {
+            if (l instanceof QRecurrent r) {
                 c.line("    {");
                 c.format("        %s h_next[%d];", a, r.units());
-                c.format("        %s_cell(in, state->%s_h, h_next, &state->saturations);", id, id);
+                if (r.hasCell()) {
+                    c.format("        int16_t c_next[%d];", r.units());
+                    c.format("        %s_cell(in, state->%s_h, state->%s_c, h_next, c_next, &state->saturations);", id, id, id);
+                } else {
+                    c.format("        %s_cell(in, state->%s_h, h_next, &state->saturations);", id, id);
+                }
                 c.line("        /* the new state replaces the old one only once all of it is computed */");
                 c.format("        for (j = 0; j < %d; j++) {", r.units());
-                c.format("            state->%s_h[j] = h_next[j];", id).line("        }").line("    }");
+                c.format("            state->%s_h[j] = h_next[j];", id);
+                if (r.hasCell()) {
+                    c.format("            state->%s_c[j] = c_next[j];", id);
+                }
+                c.line("        }").line("    }");
                 c.format("    in = state->%s_h;", id);
             } else if (l instanceof QDense || l instanceof QActivation) {
                 c.format("    %s %s_out[%d];", a, id, s.widthOut());

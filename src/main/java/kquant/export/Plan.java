@@ -7,7 +7,7 @@ import kquant.fixed.QActivation;
 import kquant.fixed.QDense;
 import kquant.fixed.QLayer;
 import kquant.fixed.QReshape;
-import kquant.fixed.QSimpleRnn;
+import kquant.fixed.QRecurrent;
 import kquant.fixed.QuantizedModel;
 import kquant.fixed.Scheme;
 
@@ -27,7 +27,7 @@ final class Plan {
     final List<Step> steps = new ArrayList<>();
     /** True when every recurrent layer reads forward and nothing needs the whole sequence before the last one. */
     final boolean streamable;
-    /** Index of the last SimpleRNN, or -1. */
+    /** Index of the last recurrent layer, or -1. */
     final int lastRecurrent;
     final int maxTimesteps;
 
@@ -44,7 +44,7 @@ final class Plan {
             int out;
             boolean seqOut;
             String stepsOut = stepsExpr;
-            if (l instanceof QSimpleRnn r) {
+            if (l instanceof QRecurrent r) {
                 out = r.units();
                 seqOut = r.returnSequences();
                 stepsOut = seqOut ? stepsExpr : "1";
@@ -85,7 +85,7 @@ final class Plan {
     private boolean isStreamable(int last) {
         for (int i = 0; i < steps.size(); i++) {
             QLayer l = steps.get(i).layer();
-            if (l instanceof QSimpleRnn r && (r.goBackwards() || (i < last && !r.returnSequences()))) {
+            if (l instanceof QRecurrent r && (r.goBackwards() || (i < last && !r.returnSequences()))) {
                 return false;
             }
             if (l instanceof QReshape r && r.kind() != QReshape.Kind.PASS) {
@@ -131,8 +131,8 @@ final class Plan {
     }
 
     private static long macsOf(QLayer l) {
-        if (l instanceof QSimpleRnn r) {
-            return (long) r.units() * (r.inputs() + r.units());
+        if (l instanceof QRecurrent r) {
+            return (long) r.kernel().units() * (r.inputs() + r.units());
         }
         return l instanceof QDense d ? (long) d.units() * d.inputs() : 0;
     }

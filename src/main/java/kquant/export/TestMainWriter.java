@@ -2,7 +2,7 @@ package kquant.export;
 
 import java.util.ArrayList;
 import java.util.List;
-import kquant.fixed.QSimpleRnn;
+import kquant.fixed.QRecurrent;
 
 /**
  * Writes {@code <prefix>_test.c}: a small host program that reads {@code <prefix>_vectors.bin},
@@ -30,9 +30,9 @@ final class TestMainWriter {
     String source(int steps) {
         String p = n.prefix();
         String a = plan.activationType();
-        List<QSimpleRnn> rnns = new ArrayList<>();
+        List<QRecurrent> rnns = new ArrayList<>();
         for (Plan.Step s : plan.steps) {
-            if (s.layer() instanceof QSimpleRnn r) {
+            if (s.layer() instanceof QRecurrent r) {
                 rnns.add(r);
             }
         }
@@ -74,7 +74,7 @@ final class TestMainWriter {
             c.format("    static %s_state_t st;", p);
         }
         c.line("    code_t *inputs;").line("    code_t output[OUT_ROWS * OUT_UNITS], want[OUT_ROWS * OUT_UNITS];");
-        for (QSimpleRnn r : rnns) {
+        for (QRecurrent r : rnns) {
             c.format("    static code_t want_%s[%d * %d];", n.layer(r.name()), plan.stepsIn(r), r.units());
         }
         c.line("    FILE *f = fopen(path, \"rb\");").line("    char magic[4];");
@@ -90,7 +90,7 @@ final class TestMainWriter {
         c.line("    for (seq = 0; seq < count; seq++) {");
         c.line("        code_t *in = inputs + seq * STEPS * FEATURES;");
         c.line("        if (!read_codes(f, in, STEPS * FEATURES)");
-        for (QSimpleRnn r : rnns) {
+        for (QRecurrent r : rnns) {
             c.format("            || !read_codes(f, want_%s, %d * %d)", n.layer(r.name()), plan.stepsIn(r), r.units());
         }
         c.line("            || !read_codes(f, want, OUT_ROWS * OUT_UNITS) || !read_u32(f, &saturations)) {");
@@ -100,7 +100,7 @@ final class TestMainWriter {
         c.format("        if (%s_run(in, STEPS, output, &ws) != 0) {", p).line("            mismatches++;").line("        }");
         c.line("        kq_window_end();");
         c.line("        compare(\"run output\", seq, output, want, OUT_ROWS * OUT_UNITS);");
-        for (QSimpleRnn r : rnns) {
+        for (QRecurrent r : rnns) {
             String id = n.layer(r.name());
             c.format("        compare(\"run %s state\", seq, ws.%s, want_%s, %d * %d);", r.name(), id, id, plan.stepsIn(r), r.units());
         }
@@ -112,7 +112,7 @@ final class TestMainWriter {
             c.line("            kq_window_step();");
             c.format("            %s_step(&st, in + k * FEATURES);", p);
             c.line("            kq_window_end();");
-            for (QSimpleRnn r : rnns) {
+            for (QRecurrent r : rnns) {
                 String id = n.layer(r.name());
                 c.format("            compare(\"step %s state\", seq, st.%s_h, want_%s + k * %d, %d);", r.name(), id, id, r.units(), r.units());
             }

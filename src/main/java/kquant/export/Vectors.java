@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import kquant.data.Sequences;
 import kquant.engine.FixedEngine;
-import kquant.fixed.QSimpleRnn;
+import kquant.fixed.QRecurrent;
 import kquant.fixed.Storage;
 
 /**
@@ -42,7 +42,7 @@ final class Vectors {
     static List<Case> build(Plan plan, FixedEngine engine, Sequences data, int random, int steps, long seed) {
         List<String> recurrent = new ArrayList<>();
         for (Plan.Step s : plan.steps) {
-            if (s.layer() instanceof QSimpleRnn r) {
+            if (s.layer() instanceof QRecurrent r) {
                 recurrent.add(r.name() + "/state");
             }
         }

@@ -10,7 +10,11 @@ import kquant.fixed.QBias;
 import kquant.fixed.QDense;
 import kquant.fixed.QLayer;
 import kquant.fixed.QMatrix;
+import kquant.fixed.QGru;
+import kquant.fixed.QLstm;
 import kquant.fixed.QSimpleRnn;
+import kquant.model.Gru;
+import kquant.model.Lstm;
 import kquant.fixed.Scheme;
 
 /**
@@ -44,6 +48,10 @@ final class WeightsWriter {
                 table(l.name(), r.activation());
                 constants.add(String.format("#define %s %d /* pre-activation z */", n.macro(l.name(), "PREACT_FRAC"), r.fZ()));
                 constants.add(String.format("#define %s %d /* state h */", n.macro(l.name(), "STATE_FRAC"), r.fOut()));
+            } else if (l instanceof QLstm r) {
+                lstm(r);
+            } else if (l instanceof QGru r) {
+                gru(r);
             } else if (l instanceof QDense d) {
                 matrix(l.name(), "kernel", d.kernel(), "V transposed: row j holds unit j's weights over the " + d.inputs() + " inputs");
                 bias(l.name(), d.bias());
@@ -55,6 +63,51 @@ final class WeightsWriter {
                 constants.add(String.format("#define %s %d /* output */", n.macro(l.name(), "OUTPUT_FRAC"), act.fOut()));
             }
         }
+    }
+
+    /** An LSTM: 4u rows per matrix (gates i, f, g, o), one table per gate and one for act(c). */
+    private void lstm(QLstm r) {
+        String l = r.name();
+        matrix(l, "kernel", r.kernel(), "W transposed: row g*" + r.units() + "+j holds gate g's unit j over the " + r.inputs()
+                + " inputs, gates i, f, g (cell candidate), o");
+        matrix(l, "recurrent_kernel", r.recurrent(), "U transposed: row g*" + r.units() + "+j holds gate g's unit j over the "
+                + r.units() + " states, gates i, f, g, o");
+        bias(l, "bias", r.bias());
+        for (int g = 0; g < 4; g++) {
+            String gate = Lstm.GATES.get(g);
+            table(l, gate + "_table", r.gate(g));
+            frac(l, gate + "_PREACT", r.fZ(g), "gate " + gate + " pre-activation");
+            frac(l, gate + "_GATE", r.fGate(g), "gate " + gate + " output");
+        }
+        table(l, "cell_table", r.cellAct());
+        frac(l, "CELL", r.fCell(), "cell state c, int16");
+        frac(l, "CELL_ACT", r.fCellAct(), "act(c)");
+        frac(l, "STATE", r.fOut(), "state h");
+    }
+
+    /** A GRU: 3u rows per matrix (gates z, r, hh), one table per gate; with reset_after, two bias rows. */
+    private void gru(QGru r) {
+        String l = r.name();
+        matrix(l, "kernel", r.kernel(), "W transposed: row g*" + r.units() + "+j holds gate g's unit j over the " + r.inputs()
+                + " inputs, gates z, r, hh (candidate)");
+        matrix(l, "recurrent_kernel", r.recurrent(), "U transposed: row g*" + r.units() + "+j holds gate g's unit j over the "
+                + r.units() + " states, gates z, r, hh");
+        bias(l, "bias", r.inputBias());
+        if (r.resetAfter()) {
+            bias(l, "recurrent_bias", r.recurrentBias());
+            frac(l, "HH_RECURRENT", r.fRecurrent(), "the candidate's recurrent part h U_h + b_rec_h");
+        }
+        for (int g = 0; g < 3; g++) {
+            String gate = Gru.GATES.get(g);
+            table(l, gate + "_table", r.gate(g));
+            frac(l, gate + "_PREACT", r.fZ(g), "gate " + gate + " pre-activation");
+            frac(l, gate + "_GATE", r.fGate(g), "gate " + gate + " output");
+        }
+        frac(l, "STATE", r.fOut(), "state h");
+    }
+
+    private void frac(String layer, String what, int f, String comment) {
+        constants.add(String.format("#define %s %d /* %s */", n.macro(layer, what + "_FRAC"), f, comment));
     }
 
     private void matrix(String layer, String tensor, QMatrix m, String layout) {
@@ -82,9 +135,13 @@ final class WeightsWriter {
     }
 
     private void bias(String layer, QBias b) {
+        bias(layer, "bias", b);
+    }
+
+    private void bias(String layer, String name, QBias b) {
         if (b.present()) {
-            arrays.add(new Array(n.global(layer, "bias"), plan.weightType(), b.codes(), layer + "/bias, " + describe(b.format()), true));
-            format(layer, "bias", b.format());
+            arrays.add(new Array(n.global(layer, name), plan.weightType(), b.codes(), layer + "/" + name + ", " + describe(b.format()), true));
+            format(layer, name, b.format());
         }
     }
 
@@ -97,9 +154,13 @@ final class WeightsWriter {
     }
 
     private void table(String layer, ActivationKernel k) {
+        table(layer, "table", k);
+    }
+
+    private void table(String layer, String name, ActivationKernel k) {
         ActivationTable t = k.table();
         if (t != null) {
-            arrays.add(new Array(n.global(layer, "table"), k.type().cType(), t.entries(),
+            arrays.add(new Array(n.global(layer, name), k.type().cType(), t.entries(),
                     String.format("%s(z) for z from %d to %d every %d codes%s, Q%d -> Q%d with %d extra fractional bits, max error %.3f LSB",
                             k.activation().kerasName(), t.start(), t.end(), 1 << t.step(),
                             t.mirror() == ActivationTable.Mirror.NONE ? "" : " (mirrored above 0)", k.fIn(), k.fOut(), t.extraBits(),

@@ -9,7 +9,7 @@ import kquant.KquantException;
  * recurrent part {@code h·U_h + b_rec_h} is requantized to its own format before r multiplies it;
  * without, r multiplies h first (the reset state, in h's format).
  */
-public final class QGru implements QLayer {
+public final class QGru implements QRecurrent {
 
     /** The gates, in row-block order. */
     public static final int Z = 0;

@@ -4,7 +4,7 @@ package kquant.fixed;
  * One layer of a {@link QuantizedModel}: integer weights in the layout the kernels read, the
  * formats, shifts and activation kernels. Built once, never changed.
  */
-public sealed interface QLayer permits QSimpleRnn, QLstm, QGru, QDense, QActivation, QReshape {
+public sealed interface QLayer permits QRecurrent, QDense, QActivation, QReshape {
 
     String name();
 

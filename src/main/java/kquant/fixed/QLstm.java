@@ -7,7 +7,7 @@ import kquant.KquantException;
  * each (gates i, f, g, o, unit-major); every gate has its own pre-activation and output format;
  * the cell state c has its own, stored as int16 ({@link Scheme#cells()}), and so does act(c).
  */
-public final class QLstm implements QLayer {
+public final class QLstm implements QRecurrent {
 
     /** The gates, in row-block order. */
     public static final int I = 0;
@@ -145,6 +145,11 @@ public final class QLstm implements QLayer {
     /** P of the cell update: the finer of the formats of f·c and i·g. */
     public int cellProductFrac() {
         return Math.max(fG[F] + fC, fG[I] + fG[G]);
+    }
+
+    @Override
+    public boolean hasCell() {
+        return true;
     }
 
     public boolean returnSequences() {

@@ -10,7 +10,7 @@ import kquant.KquantException;
  * to the pre-activation format {@code fZ} and saturated; the activation kernel maps it to the
  * state format {@code fH}.
  */
-public final class QSimpleRnn implements QLayer {
+public final class QSimpleRnn implements QRecurrent {
 
     private final String name;
     private final QMatrix kernel;
@@ -76,7 +76,7 @@ public final class QSimpleRnn implements QLayer {
     }
 
     public int units() {
-        return recurrent.units();
+        return recurrent.inputs();
     }
 
     public int inputs() {

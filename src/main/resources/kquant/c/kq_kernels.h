@@ -75,6 +75,61 @@ static inline int32_t kq_preact_s8_wide(int64_t ax, int64_t ah, int32_t b, int s
     return kq_sat8_count(kq_round_shift64(ax * ((int64_t)1 << sx) + ah * ((int64_t)1 << sh) + kq_round_shift64(b, sb), sz), saturations);
 }
 
+/* ---- element products of the LSTM and GRU steps (SPEC.md, section 5, "Element products") ----
+ *
+ *   product:      saturate(round_shift(a * b, s)), counted
+ *   two products: saturate(round_shift((a * b) * 2^la + (c * d) * 2^lc, s)), counted
+ * a, b, c, d are codes (a 32-bit product each, exact); the sums are in 64 bits, as SPEC.md writes them.
+ */
+static inline int32_t kq_product_s16(int32_t a, int32_t b, int s, uint32_t *saturations)
+{
+    return kq_sat16_count(kq_round_shift64((int64_t)(a * b), s), saturations);
+}
+
+static inline int32_t kq_product_s8(int32_t a, int32_t b, int s, uint32_t *saturations)
+{
+    return kq_sat8_count(kq_round_shift64((int64_t)(a * b), s), saturations);
+}
+
+static inline int32_t kq_two_products_s16(int32_t a, int32_t b, int la, int32_t c, int32_t d, int lc, int s, uint32_t *saturations)
+{
+    return kq_sat16_count(kq_round_shift64((int64_t)(a * b) * ((int64_t)1 << la) + (int64_t)(c * d) * ((int64_t)1 << lc), s), saturations);
+}
+
+static inline int32_t kq_two_products_s8(int32_t a, int32_t b, int la, int32_t c, int32_t d, int lc, int s, uint32_t *saturations)
+{
+    return kq_sat8_count(kq_round_shift64((int64_t)(a * b) * ((int64_t)1 << la) + (int64_t)(c * d) * ((int64_t)1 << lc), s), saturations);
+}
+
+/* A 64-bit sum requantized: saturate(round_shift(v, s)), counted (a GRU's recurrent part with reset_after). */
+static inline int32_t kq_requantize_s16(int64_t v, int s, uint32_t *saturations)
+{
+    return kq_sat16_count(kq_round_shift64(v, s), saturations);
+}
+
+static inline int32_t kq_requantize_s8(int64_t v, int s, uint32_t *saturations)
+{
+    return kq_sat8_count(kq_round_shift64(v, s), saturations);
+}
+
+/*
+ * A GRU candidate's pre-activation with reset_after (SPEC.md, "GRU step"):
+ * saturate(round_shift(ax * 2^sx + round_shift(b, sb) + (r * q) * 2^sq, sz)), counted.
+ */
+static inline int32_t kq_preact_product_s16(int64_t ax, int sx, int32_t b, int sb, int32_t r, int32_t q, int sq, int sz,
+                                            uint32_t *saturations)
+{
+    return kq_sat16_count(kq_round_shift64(ax * ((int64_t)1 << sx) + kq_round_shift64(b, sb) + (int64_t)(r * q) * ((int64_t)1 << sq), sz),
+                          saturations);
+}
+
+static inline int32_t kq_preact_product_s8(int64_t ax, int sx, int32_t b, int sb, int32_t r, int32_t q, int sq, int sz,
+                                           uint32_t *saturations)
+{
+    return kq_sat8_count(kq_round_shift64(ax * ((int64_t)1 << sx) + kq_round_shift64(b, sb) + (int64_t)(r * q) * ((int64_t)1 << sq), sz),
+                         saturations);
+}
+
 /* ---- activation of one code (SPEC.md, section 7) ----
  *
  * Each kernel takes a code z of its type (s16: int16, s8: int8) in an int32_t and returns the output

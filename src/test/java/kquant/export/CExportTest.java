@@ -40,9 +40,7 @@ class CExportTest {
     @TempDir
     Path dir;
 
-    static final Optional<Path> GCC = Toolchain.find("gcc").or(Toolchain::hostCompiler);
-    static final Optional<Path> CLANG = Toolchain.find("clang");
-    static final Optional<Path> ARM = Toolchain.find("arm-none-eabi-gcc");
+    static final Optional<Path> GCC = ExportCheck.GCC;
 
     private static Sequences gaussian(int n, int steps, int features, long seed) {
         return gaussian(n, steps, features, seed, 1.0);
@@ -59,38 +57,7 @@ class CExportTest {
 
     /** Exports, compiles with every compiler there is and through the portable path, and checks; returns the folder. */
     private Path exportAndCheck(Model m, Scheme s, String prefix, Sequences data, int random, boolean perUnit) throws IOException {
-        assumeTrue(GCC.isPresent(), "no C compiler on the PATH: skipping the compile-and-run checks");
-        Calibration c = Calibrator.calibrate(m, data, Calibrator.Options.defaults(s).withPerUnitWeights(perUnit), null);
-        Model model = m.withTimesteps(data.timesteps());
-        QuantizedModel q = new QuantizedModel(model, c.formats());
-        Path folder = dir.resolve(prefix + "_" + s.cliName() + (perUnit ? "_per_unit" : ""));
-        CExporter.Result r = CExporter.export(q, List.of("model: test"), folder,
-                new CExporter.Options(prefix, false, data, random, 7, data.timesteps()));
-        assertEquals(data.count() + random, r.vectorCount());
-        for (Optional<Path> cc : List.of(GCC, CLANG)) {
-            if (cc.isPresent()) {
-                Path exe = Toolchain.buildTest(cc.get(), folder, prefix, List.of("-O2"));
-                Toolchain.Run run = Toolchain.runTest(exe, prefix);
-                assertEquals(0, run.exitCode(), run.output());
-                assertTrue(run.output().contains(" 0 mismatches, "), run.output());
-            }
-        }
-        // the portable path on the same vectors (the build above took the host's fast path, SSE2 on x86-64)
-        Path portable = Toolchain.buildTest(GCC.get(), folder, prefix, List.of("-O2", "-DKQ_PORTABLE"));
-        Files.move(portable, folder.resolve(prefix + "_test_portable"));
-        Toolchain.Run run = Toolchain.runTest(folder.toAbsolutePath().resolve(prefix + "_test_portable"), prefix);
-        assertEquals(0, run.exitCode(), run.output());
-        assertTrue(run.output().contains(" 0 mismatches, portable path"), run.output());
-        if (ARM.isPresent()) {
-            for (String f : new String[] {prefix + "_model.c", prefix + "_weights.c"}) {
-                List<String> cmd = new ArrayList<>(List.of(ARM.get().toString()));
-                cmd.addAll(Toolchain.STRICT);
-                cmd.addAll(List.of("-mcpu=cortex-m4", "-mthumb", "-Os", "-c", f, "-o", f + ".o"));
-                Toolchain.Run arm = Toolchain.run(folder, cmd, 120);
-                assertEquals(0, arm.exitCode(), arm.output());
-            }
-        }
-        return folder;
+        return ExportCheck.exportAndCheck(dir, m, s, prefix, data, random, perUnit);
     }
 
     private Model fixture(String name, int[] shape, List<FixtureLayer> layers) {
