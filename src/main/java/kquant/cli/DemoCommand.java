@@ -2,7 +2,10 @@ package kquant.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import kquant.KquantException;
 import java.util.concurrent.Callable;
 import kquant.calibrate.Calibration;
 import kquant.calibrate.Calibrator;
@@ -30,18 +33,21 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "demo",
         mixinStandardHelpOptions = true,
-        header = "Calibrate, export, compile-check and report the bundled demo.",
+        header = "Calibrate, export, compile-check and report the bundled demo models.",
         description = {
-            "Runs the main job on the bundled demo (SimpleRNN(48, selu) + Dense(4) on Seattle weather):",
+            "Runs the main job on each bundled demo model: SimpleRNN(48, selu) + Dense(4), LSTM(32) + Dense(4) and",
+            "GRU(32, reset_after) + Dense(4), all trained on the same Seattle weather windows. For each it",
             "checks the float engine against the reference outputs, compares the calibration methods,",
-            "calibrates q15, q7 and a16w8 with the best one, exports each to C (reports/demo-c-<scheme>/),",
+            "calibrates q15, q7 and a16w8 with the search method, exports each to C (reports/demo-c-<scheme>/,",
+            "reports/demo-lstm-c-<scheme>/, ...),",
             "compiles it with the host compiler under -Wall -Wextra -Wpedantic -Wconversion -Werror, checks it",
             "bit for bit against the Java integer engine on 10000 sequences (and on an emulated Cortex-M4 through",
             "the DSP and the portable path, where arm-none-eabi-gcc and qemu-system-arm are installed), and",
-            "writes the error report (reports/demo/index.html).",
+            "writes the error report (reports/demo/, reports/demo-lstm/, reports/demo-gru/).",
             "",
-            "Example (from the repository root):",
-            "  kquant demo"})
+            "Examples (from the repository root):",
+            "  kquant demo",
+            "  kquant demo --model gru"})
 final class DemoCommand implements Callable<Integer> {
 
     /** The float32 engine must reproduce the bundled reference outputs to this (SOURCES.md). */
@@ -59,6 +65,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--demo-dir", defaultValue = "calibration/demo", paramLabel = "DIR", description = "The bundled demo. Default: ${DEFAULT-VALUE}.")
     Path demoDir;
 
+    @Option(names = "--model", defaultValue = "all", paramLabel = "MODEL",
+            description = "simplernn, lstm, gru, or all of them in that order. Default: ${DEFAULT-VALUE}.")
+    String modelName;
+
     @Option(names = "--calibrations", defaultValue = "calibration", paramLabel = "DIR", description = "Where calibration files go. Default: ${DEFAULT-VALUE}.")
     Path calibrations;
 
@@ -73,14 +83,30 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DemoPaths demo = new DemoPaths(demoDir);
         out = spec.commandLine().getOut();
         root = spec.commandLine().getParent();
-        Model model = KerasLoader.load(demo.model);
-        Sequences test = DataFiles.load(demo.testX.toString(), model.inputShape());
+        List<String> names = modelName.equals("all") ? DemoPaths.MODELS : List.of(modelName);
+        if (!DemoPaths.MODELS.containsAll(names)) {
+            throw KquantException.of("--model %s: unknown; use simplernn, lstm, gru or all", modelName);
+        }
+        int code = ExitCodes.OK;
+        for (String name : names) {
+            if (code == ExitCodes.OK) {
+                code = run(DemoPaths.of(demoDir, name));
+            }
+        }
+        out.flush();
+        return code;
+    }
 
-        section("inspect", "kquant inspect " + demo.model);
-        int code = root.execute("inspect", demo.model.toString());
+    /** The whole job on one demo model. */
+    private int run(DemoPaths demo) throws Exception {
+        out.println();
+        out.println("######## demo model: " + demo.name() + " (" + demo.model() + ")");
+        Model model = KerasLoader.load(demo.model());
+        Sequences test = DataFiles.load(demo.testX().toString(), model.inputShape());
+        section("inspect", "kquant inspect " + demo.model());
+        int code = root.execute("inspect", demo.model().toString());
         if (code == ExitCodes.OK) {
             code = checkFloatEngine(model, test, demo);
         }
@@ -100,16 +126,19 @@ final class DemoCommand implements Callable<Integer> {
         if (code == ExitCodes.OK) {
             code = report(demo);
         }
-        out.flush();
         return code;
+    }
+
+    private Path calibrationFile(DemoPaths demo, Scheme scheme) {
+        return calibrations.resolve(demo.stem() + "-" + scheme.cliName() + ".json");
     }
 
     /** Exports one scheme's C with test vectors, compiles it with the host compiler and runs the check. */
     private int exportAndCheck(Scheme scheme, DemoPaths demo) {
-        Path folder = reports.resolve("demo-c-" + scheme.cliName());
-        String prefix = "demo_" + scheme.cliName();
-        String[] args = {"export", demo.model.toString(), "--calibration", calibrations.resolve("demo-" + scheme.cliName() + ".json").toString(),
-            "--out", folder.toString(), "--prefix", prefix, "--vectors", demo.testX.toString(), "--force", "--target", "cortex-m4"};
+        Path folder = reports.resolve(demo.stem() + "-c-" + scheme.cliName());
+        String prefix = demo.prefix(scheme.cliName());
+        String[] args = {"export", demo.model().toString(), "--calibration", calibrationFile(demo, scheme).toString(),
+            "--out", folder.toString(), "--prefix", prefix, "--vectors", demo.testX().toString(), "--force", "--target", "cortex-m4"};
         section("export " + scheme.cliName() + " to C, compile, and check against the Java integer engine", "kquant " + String.join(" ", args));
         int code = root.execute(args);
         if (code != ExitCodes.OK) {
@@ -129,10 +158,10 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int checkFloatEngine(Model model, Sequences test, DemoPaths demo) {
-        section("float32 engine against the reference outputs TensorFlow.js computed", null);
-        double[][][] y = Blocks.outputs(new FloatEngine(model), test);
+        section("float32 engine against the reference outputs computed outside Java (" + demo.referenceY().getFileName() + ")", null);
+        double[][][] y = Blocks.outputs(new FloatEngine(model.withTimesteps(test.timesteps())), test);
         Sequences ref;
-        try (SequenceSource s = Npy.open(demo.referenceY)) {
+        try (SequenceSource s = Npy.open(demo.referenceY())) {
             ref = Sequences.load(s);
         }
         double maxErr = 0;
@@ -154,15 +183,16 @@ final class DemoCommand implements Callable<Integer> {
             out.printf(" %12s", m.cliName());
         }
         out.println();
-        FloatEngine reference = new FloatEngine(model);
+        FloatEngine reference = new FloatEngine(model.withTimesteps(test.timesteps()));
         for (Scheme s : Scheme.values()) {
             out.printf("%-8s %-9s", s.cliName(), headroom(s) + " bit");
             for (Method m : Method.values()) {
                 Calibration c;
-                try (SequenceSource train = DataFiles.open(demo.trainX.toString(), model.inputShape())) {
+                try (SequenceSource train = DataFiles.open(demo.trainX().toString(), model.inputShape())) {
                     c = Calibrator.calibrate(model, train, Calibrator.Options.defaults(s).withMethod(m).withHeadroom(headroom(s)), null);
                 }
-                SideBySide.Result r = SideBySide.compare(reference, new FixedEngine(new QuantizedModel(model, c.formats())), test);
+                SideBySide.Result r = SideBySide.compare(reference,
+                        new FixedEngine(new QuantizedModel(model.withTimesteps(test.timesteps()), c.formats())), test);
                 out.printf(Locale.ROOT, " %9.1f dB", r.output().sqnrDb());
             }
             out.println();
@@ -171,25 +201,25 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int calibrate(Scheme scheme, DemoPaths demo) {
-        Path cal = calibrations.resolve("demo-" + scheme.cliName() + ".json");
-        String[] args = {"calibrate", demo.model.toString(), "--data", demo.trainX.toString(), "--scheme", scheme.cliName(),
+        Path cal = calibrationFile(demo, scheme);
+        String[] args = {"calibrate", demo.model().toString(), "--data", demo.trainX().toString(), "--scheme", scheme.cliName(),
             "--method", "search", "--headroom", Integer.toString(headroom(scheme)), "--out", cal.toString()};
         section("calibrate " + scheme.cliName() + " with the search method", "kquant " + String.join(" ", args));
         return root.execute(args);
     }
 
     private int report(DemoPaths demo) {
-        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("report", demo.model.toString()));
+        List<String> args = new ArrayList<>(List.of("report", demo.model().toString()));
         for (Scheme scheme : Scheme.values()) {
             args.add("--calibration");
-            args.add(calibrations.resolve("demo-" + scheme.cliName() + ".json").toString());
+            args.add(calibrationFile(demo, scheme).toString());
         }
-        args.addAll(java.util.List.of("--data", demo.testX.toString(), "--targets", demo.testY.toString(), "--out",
-                reports.resolve("demo").toString()));
+        args.addAll(List.of("--data", demo.testX().toString(), "--targets", demo.testY().toString(), "--out",
+                reports.resolve(demo.stem()).toString()));
         section("report: float against q15, q7 and a16w8 on 2015", "kquant " + String.join(" ", args));
         int code = root.execute(args.toArray(new String[0]));
         if (code == ExitCodes.OK) {
-            out.printf("open %s in a browser%n", reports.resolve("demo").resolve("index.html"));
+            out.printf("open %s in a browser%n", reports.resolve(demo.stem()).resolve("index.html"));
         }
         return code;
     }
