@@ -8,6 +8,7 @@ import java.lang.reflect.Array;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import kquant.Hdf5Files;
 import kquant.KquantException;
 
 /** Small helpers over jhdf for the shapes Keras files take. */
@@ -74,20 +75,37 @@ final class Hdf5 {
         }
     }
 
-    /** A float dataset as float32 values in row-major order, with its shape. */
-    static float[] floats(Dataset ds, String file) {
+    /**
+     * A float dataset as a lazily read array: its shape now, its float32 values in row-major order
+     * when asked for, after checking that it declares no more than the file stores.
+     *
+     * @param fileSize  the size of the HDF5 file holding {@code ds}
+     */
+    static WeightStore.Array array(Dataset ds, String file, long fileSize) {
+        int[] shape;
+        try {
+            shape = ds.getDimensions();
+        } catch (RuntimeException e) {
+            throw Hdf5Files.refusal(file, e);
+        }
+        return new WeightStore.Array(ds.getPath(), shape, () -> floats(ds, file, fileSize));
+    }
+
+    private static float[] floats(Dataset ds, String file, long fileSize) {
+        Class<?> type = ds.getJavaType();
+        if (type != float.class && type != double.class) {
+            throw KquantException.of("%s: dataset %s holds %s, expected float32 weights", file, ds.getPath(), type.getSimpleName());
+        }
+        Hdf5Files.checkDeclaredSize(ds, file, fileSize);
         Object flat = ds.getDataFlat();
         if (flat instanceof float[] f) {
             return f;
         }
-        if (flat instanceof double[] d) {
-            float[] f = new float[d.length];
-            for (int i = 0; i < d.length; i++) {
-                f[i] = (float) d[i];
-            }
-            return f;
+        double[] d = (double[]) flat;
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
         }
-        throw KquantException.of("%s: dataset %s holds %s, expected float32 weights",
-                file, ds.getPath(), ds.getJavaType().getSimpleName());
+        return f;
     }
 }
