@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import kquant.GeneratedText;
 import kquant.Numbers;
 
 /**
@@ -23,7 +24,7 @@ public final class TraceCsv {
 
     /** The file name of a tensor: {@code simple_rnn/state} → {@code simple_rnn.state.csv}. */
     public static String fileName(String tensor, String suffix) {
-        return tensor.replace('/', '.') + suffix + ".csv";
+        return GeneratedText.fileName(tensor) + suffix + ".csv";
     }
 
     /** The values of one tensor of one sample, row by row, as CSV cells. */

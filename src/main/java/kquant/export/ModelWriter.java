@@ -1,5 +1,6 @@
 package kquant.export;
 
+import kquant.GeneratedText;
 import kquant.fixed.ActivationKernel;
 import kquant.fixed.QActivation;
 import kquant.fixed.QDense;
@@ -58,7 +59,7 @@ final class ModelWriter {
         c.line("typedef struct {");
         for (Plan.Step s : plan.steps) {
             if (needsBuffer(s)) {
-                c.format("    %s %s[%d]; /* %s output */", a, buffer(s), rows(s) * s.widthOut(), s.layer().name());
+                c.format("    %s %s[%d]; /* %s output */", a, buffer(s), rows(s) * s.widthOut(), GeneratedText.name(s.layer().name()));
             }
         }
         c.line("    uint32_t saturations; /* values clipped during the last run() (SPEC.md, section 8) */");
@@ -75,7 +76,7 @@ final class ModelWriter {
             c.line("typedef struct {");
             for (Plan.Step s : plan.steps) {
                 if (s.layer() instanceof QSimpleRnn r) {
-                    c.format("    %s %s_h[%d]; /* %s state, Q%d */", a, n.layer(r.name()), r.units(), r.name(), r.fOut());
+                    c.format("    %s %s_h[%d]; /* %s state, Q%d */", a, n.layer(r.name()), r.units(), GeneratedText.name(r.name()), r.fOut());
                 }
             }
             c.line("    uint32_t saturations; /* values clipped since the last reset */");
@@ -136,7 +137,7 @@ final class ModelWriter {
         String id = n.layer(l.name());
         if (l instanceof QSimpleRnn r) {
             c.format("/* %s: SimpleRNN, %d inputs Q%d -> %d units Q%d; h_next = act(x W + h U + b), h is only read. */",
-                    l.name(), r.inputs(), r.fIn(), r.units(), r.fOut());
+                    GeneratedText.name(l.name()), r.inputs(), r.fIn(), r.units(), r.fOut());
             c.format("static void %s_cell(const %s *x, const %s *h, %s *h_next, uint32_t *saturations)", id, a, a, a).line("{");
             c.format("    int64_t ax[%d];", r.units()).format("    int64_t ah[%d];", r.units()).format("    %s z[%d];", a, r.units());
             matvec(c, "x", n.global(l.name(), "kernel"), "ax", r.kernel(), r.units(), r.inputs(), "x16");
@@ -156,7 +157,7 @@ final class ModelWriter {
             activation(c, r.activation(), n.global(l.name(), "table"), "z", "h_next", r.units());
             c.line("}").line();
         } else if (l instanceof QDense d) {
-            c.format("/* %s: Dense, %d inputs Q%d -> %d units Q%d. */", l.name(), d.inputs(), d.fIn(), d.units(), d.fOut());
+            c.format("/* %s: Dense, %d inputs Q%d -> %d units Q%d. */", GeneratedText.name(l.name()), d.inputs(), d.fIn(), d.units(), d.fOut());
             c.format("static void %s_apply(const %s *x, %s *y, uint32_t *saturations)", id, a, a).line("{");
             c.format("    int64_t ax[%d];", d.units()).format("    %s z[%d];", a, d.units());
             matvec(c, "x", n.global(l.name(), "kernel"), "ax", d.kernel(), d.units(), d.inputs(), "x16");
@@ -171,7 +172,7 @@ final class ModelWriter {
             activation(c, d.activation(), n.global(l.name(), "table"), "z", "y", d.units());
             c.line("}").line();
         } else if (l instanceof QActivation act) {
-            c.format("/* %s: Activation %s, Q%d -> Q%d. */", l.name(), act.kernel().activation().kerasName(), act.fIn(), act.fOut());
+            c.format("/* %s: Activation %s, Q%d -> Q%d. */", GeneratedText.name(l.name()), act.kernel().activation().kerasName(), act.fIn(), act.fOut());
             c.format("static void %s_apply(const %s *x, %s *y, size_t n, uint32_t *saturations)", id, a, a).line("{");
             activation(c, act.kernel(), n.global(l.name(), "table"), "x", "y", -1);
             c.line("}").line();
@@ -250,7 +251,7 @@ final class ModelWriter {
             QLayer l = s.layer();
             String id = n.layer(l.name());
             String buf = "workspace->" + buffer(s);
-            c.format("    /* %s */", l.name());
+            c.format("    /* %s */", GeneratedText.name(l.name()));
             if (l instanceof QSimpleRnn r) {
                 int units = r.units();
                 c.line("    {");

@@ -1,5 +1,6 @@
 package kquant.export;
 
+import kquant.GeneratedText;
 import java.util.ArrayList;
 import java.util.List;
 import kquant.fixed.ActivationKernel;
@@ -57,20 +58,20 @@ final class WeightsWriter {
 
     private void matrix(String layer, String tensor, QMatrix m, String layout) {
         String sym = n.global(layer, tensor);
-        arrays.add(new Array(sym, plan.weightType(), m.codes(), layer + "/" + tensor + ", " + describe(m.format()) + ": " + layout, true));
+        arrays.add(new Array(sym, plan.weightType(), m.codes(), GeneratedText.name(layer) + "/" + tensor + ", " + describe(m.format()) + ": " + layout, true));
         format(layer, tensor, m.format());
     }
 
     private void bias(String layer, QBias b) {
         if (b.present()) {
-            arrays.add(new Array(n.global(layer, "bias"), plan.weightType(), b.codes(), layer + "/bias, " + describe(b.format()), true));
+            arrays.add(new Array(n.global(layer, "bias"), plan.weightType(), b.codes(), GeneratedText.name(layer) + "/bias, " + describe(b.format()), true));
             format(layer, "bias", b.format());
         }
     }
 
     private void format(String layer, String tensor, Format f) {
         if (f.isPerUnit()) {
-            arrays.add(new Array(n.global(layer, tensor + "_frac"), "int8_t", f.values(), "fractional bits of " + layer + "/" + tensor + ", per unit", false));
+            arrays.add(new Array(n.global(layer, tensor + "_frac"), "int8_t", f.values(), "fractional bits of " + GeneratedText.name(layer) + "/" + tensor + ", per unit", false));
         } else {
             constants.add(String.format("#define %s %d /* %s: value = code / 2^%d */", n.macro(layer, tensor + "_FRAC"), f.bits(), tensor, f.bits()));
         }
