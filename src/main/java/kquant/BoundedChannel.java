@@ -9,10 +9,11 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 
 /**
- * A read-only file channel that refuses every read reaching past the end of the file, where a
- * plain channel reads short and leaves the rest of the buffer zero, and a map of a region past
- * the end is unspecified. jhdf reads through it, so a truncated or damaged HDF5 file whose
- * dataset, attribute or heap points past the end fails at that read instead of yielding zeros.
+ * A read-only file channel, over a file or over bytes in memory, that refuses every read reaching
+ * past the end, where a plain channel reads short and leaves the rest of the buffer zero, and a
+ * map of a region past the end is unspecified. jhdf reads through it, so a truncated or damaged
+ * HDF5 file whose dataset, attribute or heap points past the end fails at that read instead of
+ * yielding zeros.
  */
 public final class BoundedChannel extends FileChannel {
 
@@ -34,11 +35,21 @@ public final class BoundedChannel extends FileChannel {
     }
 
     private final FileChannel file;
+    private final byte[] bytes;
     private final long size;
+    private long position;
 
     public BoundedChannel(FileChannel file) throws IOException {
         this.file = file;
+        this.bytes = null;
         this.size = file.size();
+    }
+
+    /** Over bytes in memory; a map is refused, and jhdf then reads instead. */
+    public BoundedChannel(byte[] bytes) {
+        this.file = null;
+        this.bytes = bytes;
+        this.size = bytes.length;
     }
 
     private void check(long offset, long length) {
@@ -50,6 +61,11 @@ public final class BoundedChannel extends FileChannel {
     @Override
     public int read(ByteBuffer dst, long position) throws IOException {
         check(position, dst.remaining());
+        if (bytes != null) {
+            int n = dst.remaining();
+            dst.put(bytes, (int) position, n);
+            return n;
+        }
         int total = 0;
         while (dst.hasRemaining()) {
             int n = file.read(dst, position + total);
@@ -64,14 +80,17 @@ public final class BoundedChannel extends FileChannel {
     @Override
     public MappedByteBuffer map(MapMode mode, long position, long length) throws IOException {
         check(position, length);
+        if (bytes != null) {
+            throw new UnsupportedOperationException("bytes in memory are read, not mapped");
+        }
         return file.map(mode, position, length);
     }
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        long at = file.position();
+        long at = position();
         int n = read(dst, at);
-        file.position(at + n);
+        position(at + n);
         return n;
     }
 
@@ -91,12 +110,16 @@ public final class BoundedChannel extends FileChannel {
 
     @Override
     public long position() throws IOException {
-        return file.position();
+        return bytes != null ? position : file.position();
     }
 
     @Override
     public FileChannel position(long newPosition) throws IOException {
-        file.position(newPosition);
+        if (bytes != null) {
+            position = newPosition;
+        } else {
+            file.position(newPosition);
+        }
         return this;
     }
 
@@ -128,6 +151,9 @@ public final class BoundedChannel extends FileChannel {
     @Override
     public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
         check(position, count);
+        if (bytes != null) {
+            return target.write(ByteBuffer.wrap(bytes, (int) position, (int) count));
+        }
         return file.transferTo(position, count, target);
     }
 
@@ -138,16 +164,18 @@ public final class BoundedChannel extends FileChannel {
 
     @Override
     public FileLock lock(long position, long length, boolean shared) throws IOException {
-        return file.lock(position, length, shared);
+        throw new IOException("not locked: read-only");
     }
 
     @Override
     public FileLock tryLock(long position, long length, boolean shared) throws IOException {
-        return file.tryLock(position, length, shared);
+        throw new IOException("not locked: read-only");
     }
 
     @Override
     protected void implCloseChannel() throws IOException {
-        file.close();
+        if (file != null) {
+            file.close();
+        }
     }
 }

@@ -3,7 +3,6 @@ package kquant;
 import io.jhdf.HdfFile;
 import io.jhdf.Superblock;
 import io.jhdf.api.Dataset;
-import io.jhdf.exceptions.HdfException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -32,7 +31,7 @@ public final class Hdf5Files {
         FileChannel channel = null;
         try {
             channel = new BoundedChannel(FileChannel.open(path, StandardOpenOption.READ));
-            HdfFile file = new ChannelHdfFile(channel);
+            HdfFile file = new ChannelHdfFile(channel, path);
             try {
                 checkLength(file, channel.size(), path.toString());
                 return file;
@@ -52,7 +51,7 @@ public final class Hdf5Files {
     /** Opens an HDF5 file held in memory (the weights inside a {@code .keras} zip), refusing a truncated one. */
     public static HdfFile fromBytes(byte[] bytes, String name) {
         try {
-            HdfFile file = HdfFile.fromBytes(bytes);
+            HdfFile file = new ChannelHdfFile(new BoundedChannel(bytes), Path.of(name));
             checkLength(file, bytes.length, name);
             return file;
         } catch (RuntimeException e) {
@@ -75,28 +74,35 @@ public final class Hdf5Files {
 
     /**
      * Checks, before anything is read, that a dataset declares no more data than it can hold:
-     * its stored bytes lie inside the file, and its values are no more than the stored bytes
-     * (or, with a compression filter, {@link #MAX_COMPRESSION_RATIO} times them) and fit a Java array.
+     * no more bytes of values than the whole file (or, with a compression filter, than
+     * {@link #MAX_COMPRESSION_RATIO} times what it stores, itself inside the file), and few enough
+     * for a Java array. Where the bytes really lie is checked as they are read.
      *
      * @param fileSize  the size of the file holding the dataset
      */
     public static void checkDeclaredSize(Dataset ds, String name, long fileSize) {
-        long bytes;
-        long stored;
+        if (ds.isEmpty()) {
+            return;
+        }
         try {
-            bytes = ds.getSizeInBytes();
-            stored = ds.isEmpty() ? 0 : ds.getStorageInBytes();
+            long bytes = ds.getSizeInBytes();
+            if (ds.getFilters().isEmpty()) {
+                if (bytes < 0 || bytes > fileSize) {
+                    throw KquantException.of("%s: damaged: dataset %s declares %d bytes of values, more than the whole file (%d bytes)",
+                            name, ds.getPath(), bytes, fileSize);
+                }
+            } else {
+                long stored = ds.getStorageInBytes();
+                if (bytes < 0 || stored < 0 || stored > fileSize || bytes / MAX_COMPRESSION_RATIO > stored) {
+                    throw KquantException.of("%s: damaged: dataset %s declares %d bytes of values from %d compressed bytes (the file holds %d)",
+                            name, ds.getPath(), bytes, stored, fileSize);
+                }
+            }
+            if (bytes > Integer.MAX_VALUE - 8) {
+                throw KquantException.of("%s: dataset %s declares %d bytes, more than one array can hold", name, ds.getPath(), bytes);
+            }
         } catch (RuntimeException e) {
             throw refusal(name, e);
-        }
-        boolean filtered = !ds.getFilters().isEmpty();
-        long room = filtered ? Math.min(fileSize, stored) * MAX_COMPRESSION_RATIO : stored;
-        if (bytes < 0 || stored < 0 || stored > fileSize || (bytes > room && !ds.isEmpty())) {
-            throw KquantException.of("%s: damaged: dataset %s declares %d bytes of values but %s %d bytes (the file holds %d)",
-                    name, ds.getPath(), bytes, filtered ? "compresses them into" : "stores", stored, fileSize);
-        }
-        if (bytes > Integer.MAX_VALUE - 8) {
-            throw KquantException.of("%s: dataset %s declares %d bytes, more than one array can hold", name, ds.getPath(), bytes);
         }
     }
 
@@ -117,7 +123,16 @@ public final class Hdf5Files {
                 return k;
             }
         }
-        return KquantException.of("%s: cannot read the HDF5 file (damaged?): %s", name, firstLine(e));
+        return KquantException.of("%s: cannot read the HDF5 file (damaged?): %s", name, firstLine(rootCause(e)));
+    }
+
+    /** The innermost cause: jhdf wraps the fault ("checksum mismatch") in what it was doing ("failed to load children"). */
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     private static String firstLine(Throwable e) {
@@ -127,22 +142,26 @@ public final class Hdf5Files {
     }
 
     /**
-     * jhdf's file over a channel. Its {@code close()} closes the channel, then fails while
-     * logging the path such a file does not have; that failure is dropped.
+     * jhdf's file over a channel. jhdf keeps no path for such a file, yet asks for it to close and
+     * to word its messages; this one answers with the path it was opened from.
      */
     private static final class ChannelHdfFile extends HdfFile {
 
-        ChannelHdfFile(FileChannel channel) {
+        private final Path path;
+
+        ChannelHdfFile(FileChannel channel, Path path) {
             super(channel);
+            this.path = path;
         }
 
         @Override
-        public void close() {
-            try {
-                super.close();
-            } catch (HdfException e) {
-                // "No backing file": raised after the channel is closed
-            }
+        public Path getFileAsPath() {
+            return path;
+        }
+
+        @Override
+        public java.io.File getFile() {
+            return path.toFile();
         }
     }
 

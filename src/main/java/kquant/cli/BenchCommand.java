@@ -64,6 +64,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--callgrind", description = "For --c: count instructions per inference with valgrind --tool=callgrind.")
     boolean callgrind;
 
+    @Option(names = "--fuzz", paramLabel = "N", description = {
+        "Instead: run N seeded mutations of each kind of input (the demo's files, keras-zoo's when present)",
+        "through the commands that read them, and print how each ended; exit 1 if any was not allowed."})
+    Integer fuzz;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "For --fuzz: the seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
     @Spec
     CommandSpec spec;
 
@@ -71,6 +79,9 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws java.io.IOException {
         if (calibrationGb != null) {
             return benchCalibration();
+        }
+        if (fuzz != null) {
+            return FuzzBench.run(spec.commandLine().getOut(), fuzz, seed);
         }
         if (c) {
             Model m = KerasLoader.load(model);

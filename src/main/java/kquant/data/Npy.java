@@ -101,7 +101,7 @@ public final class Npy {
         Header header = new Header(kind, size, order, dict.fortranOrder(), dict.shape(), start + headerLength);
         long available = ch.size() - header.dataOffset();
         long needed = dataBytes(dict.shape(), size);
-        if (needed < 0 || needed > available) {
+        if (needed != available) {
             throw KquantException.of("%s: truncated or damaged: the header's shape %s promises %s bytes of data but the file holds %d",
                     name, java.util.Arrays.toString(dict.shape()), needed < 0 ? "more than 2^63" : Long.toString(needed), available);
         }

@@ -4,6 +4,7 @@ import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
+import io.jhdf.exceptions.HdfInvalidPathException;
 import java.lang.reflect.Array;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -67,10 +68,11 @@ final class Hdf5 {
         return s.substring(0, end);
     }
 
+    /** The node at {@code path}, or null if there is none; damage on the way is thrown, not taken for absence. */
     static Node child(Group group, String path) {
         try {
             return group.getByPath(path);
-        } catch (RuntimeException e) {
+        } catch (HdfInvalidPathException e) {
             return null;
         }
     }
