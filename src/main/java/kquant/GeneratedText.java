@@ -1,5 +1,8 @@
 package kquant;
 
+import java.io.FilterWriter;
+import java.io.IOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,6 +25,8 @@ public final class GeneratedText {
 
     /** Longest {@link #name}; longer names keep their start and gain a hash that tells them apart. */
     static final int MAX_NAME = 64;
+    /** Longest {@link #label}. */
+    static final int MAX_LABEL = 120;
 
     private static final Set<String> C_KEYWORDS = Set.of("auto", "break", "case", "char", "const", "continue", "default",
             "do", "double", "else", "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
@@ -74,17 +79,20 @@ public final class GeneratedText {
     }
 
     /**
-     * A tensor name ({@code layer/what}) as the stem of a file name: each part as {@link #name},
-     * joined with {@code .} ({@code simple_rnn/state} → {@code simple_rnn.state}). It can name no
-     * other folder and no hidden file.
+     * A tensor name ({@code layer/what}) as the stem of a file name: the layer's name (which may
+     * hold {@code /} itself) and what follows the last {@code /}, each as {@link #name}, joined
+     * with {@code .} ({@code simple_rnn/state} → {@code simple_rnn.state}). It names no other
+     * folder, no hidden file, and stays far below file systems' 255 bytes.
      */
     public static String fileName(String tensor) {
-        StringBuilder sb = new StringBuilder();
-        for (String part : tensor.split("/", -1)) {
-            sb.append(sb.length() == 0 ? "" : ".").append(name(part));
-        }
-        String s = sb.toString();
-        return s.startsWith(".") ? "~2E" + s.substring(1) : s;
+        int slash = tensor.lastIndexOf('/');
+        String stem = visible(name(slash < 0 ? tensor : tensor.substring(0, slash)));
+        return slash < 0 ? stem : stem + "." + name(tensor.substring(slash + 1));
+    }
+
+    /** A file name's start that is neither empty nor a dot (which would hide the file, or name a folder). */
+    private static String visible(String s) {
+        return s.isEmpty() ? "~" : s.startsWith(".") ? "~2E" + s.substring(1) : s;
     }
 
     /**
@@ -117,6 +125,35 @@ public final class GeneratedText {
     }
 
     /**
+     * {@code out} with every control character but newline and tab written as by {@link #oneLine}:
+     * whatever a command prints, a name in it cannot move the cursor, recolour the terminal or
+     * reverse the text after it.
+     */
+    public static Writer terminal(Writer out) {
+        return new FilterWriter(out) {
+            @Override
+            public void write(int c) throws IOException {
+                write(new char[] {(char) c}, 0, 1);
+            }
+
+            @Override
+            public void write(char[] buf, int off, int len) throws IOException {
+                String s = new String(buf, off, len);
+                StringBuilder sb = new StringBuilder(len);
+                for (String part : s.split("(?<=[\n\t])|(?=[\n\t])")) {
+                    sb.append(part.equals("\n") || part.equals("\t") ? part : oneLine(part));
+                }
+                out.write(sb.toString());
+            }
+
+            @Override
+            public void write(String str, int off, int len) throws IOException {
+                write(str.toCharArray(), off, len);
+            }
+        };
+    }
+
+    /**
      * A message as one line of printable text for the terminal: control characters (line ends,
      * escape sequences) and Unicode line and direction controls are written {@code \\uXXXX}.
      */
@@ -129,6 +166,16 @@ public final class GeneratedText {
             sb.append(control ? String.format(Locale.ROOT, "\\u%04X", (int) c) : String.valueOf(c));
         }
         return sb.toString();
+    }
+
+    /**
+     * A string for people to read in a chart or a page: {@link #oneLine}, and a string over
+     * {@value #MAX_LABEL} characters keeps its start and gains a hash, so that a 10,000-character
+     * layer name neither fills the page nor makes chart layout crawl.
+     */
+    public static String label(String s) {
+        String line = oneLine(s);
+        return line.length() <= MAX_LABEL ? line : line.substring(0, MAX_LABEL - 12) + "..." + sha256(s).substring(0, 8);
     }
 
     private static boolean plain(char c) {

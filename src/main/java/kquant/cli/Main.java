@@ -58,8 +58,9 @@ public final class Main implements Runnable {
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         Main main = new Main();
         CommandLine cmd = new CommandLine(main);
-        cmd.setOut(out);
-        cmd.setErr(err);
+        // names from model files reach the terminal: none may carry an escape sequence there
+        cmd.setOut(new PrintWriter(GeneratedText.terminal(out), true));
+        cmd.setErr(new PrintWriter(GeneratedText.terminal(err), true));
         cmd.setUsageHelpWidth(120);
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof KquantException) {

@@ -52,7 +52,8 @@ public final class TraceFormat {
                 double[][] v = trace.get(name);
                 int last = v.length == steps ? t : steps - 1;
                 if (v.length == steps || (v.length == 1 && t == steps - 1)) {
-                    String layer = name.contains("/") ? name.substring(0, name.indexOf('/')) : "";
+                    // a layer's name may hold '/' itself; what follows the last one is the tensor
+                    String layer = name.contains("/") ? name.substring(0, name.lastIndexOf('/')) : "";
                     if (name.endsWith("/preact") && biases.containsKey(layer)) {
                         rows.add(new Row(last, layer + "/bias", biases.get(layer)));
                     }

@@ -213,7 +213,7 @@ final class Charts {
         StringBuilder csv = new StringBuilder("tensor,step,saturations\n");
         for (Map.Entry<String, long[]> e : counts.entrySet()) {
             for (int t = 0; t < e.getValue().length; t++) {
-                data.addValue(e.getValue()[t], e.getKey(), "step " + t);
+                data.addValue(e.getValue()[t], GeneratedText.label(e.getKey()), "step " + t);
                 csv.append(GeneratedText.csvCell(e.getKey())).append(',').append(t).append(',').append(e.getValue()[t]).append('\n');
             }
         }
