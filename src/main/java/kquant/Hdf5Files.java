@@ -3,10 +3,17 @@ package kquant;
 import io.jhdf.HdfFile;
 import io.jhdf.Superblock;
 import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
+import io.jhdf.api.Node;
+import io.jhdf.api.dataset.ContiguousDataset;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Opens HDF5 files so that damage is refused rather than read as zeros. The HDF5 library itself
@@ -34,6 +41,7 @@ public final class Hdf5Files {
             HdfFile file = new ChannelHdfFile(channel, path);
             try {
                 checkLength(file, channel.size(), path.toString());
+                checkLayout(file, path.toString());
                 return file;
             } catch (RuntimeException e) {
                 file.close();
@@ -53,9 +61,53 @@ public final class Hdf5Files {
         try {
             HdfFile file = new ChannelHdfFile(new BoundedChannel(bytes), Path.of(name));
             checkLength(file, bytes.length, name);
+            checkLayout(file, name);
             return file;
         } catch (RuntimeException e) {
             throw refusal(name, e);
+        }
+    }
+
+    /**
+     * Checks that no two datasets' values share bytes, and that none lies over an object header.
+     * HDF5 files as h5py writes them carry no checksums; a damaged address can make a dataset
+     * read the bytes of its neighbour, which this catches.
+     */
+    private static void checkLayout(HdfFile file, String name) {
+        TreeMap<Long, long[]> ranges = new TreeMap<>();
+        Set<Long> headers = new HashSet<>();
+        collect(file, ranges, headers, name);
+        long end = -1;
+        for (long[] r : ranges.values()) {
+            if (r[0] < end) {
+                throw KquantException.of("%s: damaged: the values of two datasets share bytes %d to %d", name, r[0], end);
+            }
+            end = r[1];
+        }
+        for (long h : headers) {
+            Map.Entry<Long, long[]> r = ranges.floorEntry(h);
+            if (r != null && h < r.getValue()[1]) {
+                throw KquantException.of("%s: damaged: dataset values at bytes %d to %d cover an object header at %d", name,
+                        r.getValue()[0], r.getValue()[1], h);
+            }
+        }
+    }
+
+    /** Each object once (an HDF5 object may have several names): its header address and, for a dataset, its values' bytes. */
+    private static void collect(Node node, TreeMap<Long, long[]> ranges, Set<Long> headers, String name) {
+        if (node.isLink() || !headers.add(node.getAddress())) {
+            return;
+        }
+        if (node instanceof ContiguousDataset ds && !ds.isEmpty()) {
+            long from = ds.getDataAddress();
+            if (ranges.put(from, new long[] {from, from + ds.getSizeInBytes()}) != null) {
+                throw KquantException.of("%s: damaged: the values of two datasets start at the same byte %d", name, from);
+            }
+        }
+        if (node instanceof Group g) {
+            for (Node child : g.getChildren().values()) {
+                collect(child, ranges, headers, name);
+            }
         }
     }
 

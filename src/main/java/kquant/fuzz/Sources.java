@@ -83,14 +83,19 @@ public final class Sources {
             files = s.filter(p -> p.toString().endsWith(".h5") || p.toString().endsWith(".keras")).sorted().toList();
         }
         for (Path f : files) {
-            Model m;
+            String name = f.getFileName().toString();
+            Path full = f.resolveSibling(name.replace(".weights.h5", ".h5"));
             try {
-                m = KerasLoader.load(f);
+                if (name.endsWith(".weights.h5") && Files.exists(full)) {
+                    // a weights-only file, with the config of the full model saved beside it
+                    Path config = Files.writeString(base.resolve(name + ".json"), Hdf5Regions.modelConfig(full));
+                    out.add(model("hdf5 weights-only", copy(f, name), config, null));
+                } else {
+                    out.add(model(name.endsWith(".keras") ? "keras zip" : "hdf5 model", copy(f, name), null, null));
+                }
             } catch (KquantException e) {
-                continue;
+                // a file kquant refuses whole (LSTM, GRU, no config) has no answer to compare with
             }
-            boolean zip = f.toString().endsWith(".keras");
-            out.add(model(zip ? "keras zip" : "hdf5 model", copy(f, f.getFileName().toString()), null, synthetic(m, f)));
         }
         return out;
     }
