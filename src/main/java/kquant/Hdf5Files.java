@@ -76,7 +76,7 @@ public final class Hdf5Files {
     private static void checkLayout(HdfFile file, String name) {
         TreeMap<Long, long[]> ranges = new TreeMap<>();
         Set<Long> headers = new HashSet<>();
-        collect(file, ranges, headers, name);
+        collect(file, ranges, headers, name, file.size());
         long end = -1;
         for (long[] r : ranges.values()) {
             if (r[0] < end) {
@@ -94,19 +94,23 @@ public final class Hdf5Files {
     }
 
     /** Each object once (an HDF5 object may have several names): its header address and, for a dataset, its values' bytes. */
-    private static void collect(Node node, TreeMap<Long, long[]> ranges, Set<Long> headers, String name) {
+    private static void collect(Node node, TreeMap<Long, long[]> ranges, Set<Long> headers, String name, long fileSize) {
         if (node.isLink() || !headers.add(node.getAddress())) {
             return;
         }
         if (node instanceof ContiguousDataset ds && !ds.isEmpty()) {
             long from = ds.getDataAddress();
+            if (from < 0 || ds.getSizeInBytes() < 0 || ds.getSizeInBytes() > fileSize - from) {
+                throw KquantException.of("%s: damaged: dataset %s declares %d bytes of values at byte %d, past the end of the file (%d bytes)",
+                        name, ds.getPath(), ds.getSizeInBytes(), from, fileSize);
+            }
             if (ranges.put(from, new long[] {from, from + ds.getSizeInBytes()}) != null) {
                 throw KquantException.of("%s: damaged: the values of two datasets start at the same byte %d", name, from);
             }
         }
         if (node instanceof Group g) {
             for (Node child : g.getChildren().values()) {
-                collect(child, ranges, headers, name);
+                collect(child, ranges, headers, name, fileSize);
             }
         }
     }
@@ -127,8 +131,8 @@ public final class Hdf5Files {
     /**
      * Checks, before anything is read, that a dataset declares no more data than it can hold:
      * no more bytes of values than the whole file (or, with a compression filter, than
-     * {@link #MAX_COMPRESSION_RATIO} times what it stores, itself inside the file), and few enough
-     * for a Java array. Where the bytes really lie is checked as they are read.
+     * {@link #MAX_COMPRESSION_RATIO} times what it stores, itself inside the file). Where the
+     * bytes really lie is checked as they are read.
      *
      * @param fileSize  the size of the file holding the dataset
      */
@@ -149,9 +153,6 @@ public final class Hdf5Files {
                     throw KquantException.of("%s: damaged: dataset %s declares %d bytes of values from %d compressed bytes (the file holds %d)",
                             name, ds.getPath(), bytes, stored, fileSize);
                 }
-            }
-            if (bytes > Integer.MAX_VALUE - 8) {
-                throw KquantException.of("%s: dataset %s declares %d bytes, more than one array can hold", name, ds.getPath(), bytes);
             }
         } catch (RuntimeException e) {
             throw refusal(name, e);

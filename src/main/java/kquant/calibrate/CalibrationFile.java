@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import kquant.AtomicFiles;
+import kquant.JsonText;
 import kquant.KquantException;
 import kquant.Numbers;
 import kquant.fixed.ActivationKernel;
@@ -169,7 +169,7 @@ public final class CalibrationFile {
     public static Calibration read(Path path) {
         JsonNode root;
         try {
-            root = DECIMALS.readTree(Files.readString(path));
+            root = DECIMALS.readTree(JsonText.read(path, "calibration"));
         } catch (java.nio.file.NoSuchFileException e) {
             throw KquantException.of("%s: calibration file not found", path);
         } catch (IOException e) {

@@ -49,7 +49,9 @@ final class CsvSource implements SequenceSource {
                 } else if (cells.length != columns) {
                     throw KquantException.of("%s: line %d has %d columns but the first data row has %d", name, lineNo, cells.length, columns);
                 }
-                rows++;
+                if (++rows == Integer.MAX_VALUE) {
+                    throw KquantException.of("%s: more than %d rows", name, Integer.MAX_VALUE - 1);
+                }
             }
         } catch (IOException e) {
             throw KquantException.of("%s: cannot read: %s", name, e.getMessage());

@@ -99,6 +99,9 @@ final class Hdf5 {
             throw KquantException.of("%s: dataset %s holds %s, expected float32 weights", file, ds.getPath(), type.getSimpleName());
         }
         Hdf5Files.checkDeclaredSize(ds, file, fileSize);
+        if (ds.getSize() > Integer.MAX_VALUE - 8) {
+            throw KquantException.of("%s: dataset %s declares %d values, more than one weight array can hold", file, ds.getPath(), ds.getSize());
+        }
         Object flat = ds.getDataFlat();
         if (flat instanceof float[] f) {
             return f;

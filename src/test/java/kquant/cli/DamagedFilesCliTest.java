@@ -68,7 +68,7 @@ class DamagedFilesCliTest {
         assertEquals(MODEL_BYTES, ByteBuffer.wrap(cut, 40, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
         ByteBuffer.wrap(cut, 40, 8).order(ByteOrder.LITTLE_ENDIAN).putLong(cut.length);
         Path p = KerasFixtures.bytes(dir, "agreeing.h5", cut);
-        assertRefused(predict(p, TEST_X), "agreeing.h5", "past its end (26900 bytes)");
+        assertRefused(predict(p, TEST_X), "agreeing.h5", "past the end of the file (26900 bytes)");
     }
 
     @Test
@@ -193,10 +193,15 @@ class DamagedFilesCliTest {
         assertEquals(8808, at);
         ByteBuffer.wrap(b, at, 8).order(ByteOrder.LITTLE_ENDIAN).putLong(1L << 30);
         assertRefused(Cli.run("inspect", KerasFixtures.bytes(dir, "huge.h5", b).toString()), "huge.h5: damaged",
-                "dataset /model_weights/dense/dense/kernel:0 declares 17179869184 bytes of values, more than the whole file (64128 bytes)");
-        ByteBuffer.wrap(b, at, 16).order(ByteOrder.LITTLE_ENDIAN).putLong(48).putLong(5);
+                "dataset /model_weights/dense/dense/kernel:0 declares 17179869184 bytes of values at byte", "past the end of the file (64128 bytes)");
+        // as many values, in a shape the layer's 4 units cannot have
+        ByteBuffer.wrap(b, at, 16).order(ByteOrder.LITTLE_ENDIAN).putLong(64).putLong(3);
         assertRefused(Cli.run("inspect", KerasFixtures.bytes(dir, "wide.h5", b).toString()), "wide.h5",
-                "layer dense weight kernel", "has shape [48, 5], which its config (units 4) cannot have");
+                "layer dense weight kernel", "has shape [64, 3], which its config (units 4) cannot have");
+        // more values than it has room for: they would run into the next dataset's
+        ByteBuffer.wrap(b, at, 16).order(ByteOrder.LITTLE_ENDIAN).putLong(48).putLong(5);
+        assertRefused(Cli.run("inspect", KerasFixtures.bytes(dir, "over.h5", b).toString()), "over.h5",
+                "damaged: the values of two datasets share bytes");
         // jhdf's own files carry checksums, which catch the same edit
         Path fixture = KerasFixtures.write(dir.resolve("m"), "sums", KerasFixtures.Layout.LEGACY_K2_13, new int[] {7},
                 List.of(FixtureLayer.dense("d", 7, 13, "linear", true, new Random(4)))).model();
