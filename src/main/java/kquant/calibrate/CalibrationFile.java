@@ -188,6 +188,9 @@ public final class CalibrationFile {
             Scheme scheme = Scheme.parse(text(root, "scheme"));
             JsonNode m = root.get("model");
             Calibration.ModelRef model = new Calibration.ModelRef(text(m, "file"), text(m, "weights_sha256"));
+            if (!model.weightsSha256().matches("[0-9a-f]{64}")) {
+                throw KquantException.of("model.weights_sha256 is not a SHA-256 (64 hex digits)");
+            }
             JsonNode meth = root.get("method");
             Map<String, Object> params = new LinkedHashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = meth.path("params").fields(); it.hasNext();) {
