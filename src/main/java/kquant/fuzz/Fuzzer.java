@@ -149,9 +149,13 @@ public final class Fuzzer {
             return s.container() ? Outcome.DAMAGE_ACCEPTED : Outcome.VALUES;
         }
         Regions.Type worst = s.regions().worst(m.changed());
-        if (worst != Regions.Type.FLOAT_DATA && sameWithoutFloatChanges(s, m)) {
-            // the other changes alone change nothing: the float data explains the answer
+        if (worst != Regions.Type.FLOAT_DATA && sameWith(s, m, Regions.Type.VALUE)) {
+            // the changes to structure and values alone change nothing: the float data explains the answer
             return Outcome.FLOAT_DATA;
+        }
+        if (worst == Regions.Type.STRUCTURE && sameWith(s, m, Regions.Type.STRUCTURE)) {
+            // the changes to the structure alone change nothing: the values explain the answer
+            return Outcome.VALUES;
         }
         switch (worst) {
             case FLOAT_DATA:
@@ -163,12 +167,15 @@ public final class Fuzzer {
         }
     }
 
-    /** Whether the mutation, with its changes to float data undone, gives the original's answer. */
-    private boolean sameWithoutFloatChanges(Source s, Mutator.Mutation m) throws IOException {
+    /**
+     * Whether the mutation, keeping only its changes to bytes of {@code kept} or a less explained
+     * type (structure, then values), gives the original's answer.
+     */
+    private boolean sameWith(Source s, Mutator.Mutation m, Regions.Type kept) throws IOException {
         byte[] b = m.bytes().clone();
         boolean undone = false;
         for (long o : m.changed()) {
-            if (s.regions().at(o) == Regions.Type.FLOAT_DATA) {
+            if (s.regions().at(o).ordinal() > kept.ordinal()) {
                 b[(int) o] = s.original()[(int) o];
                 undone = true;
             }

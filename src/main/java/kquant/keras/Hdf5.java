@@ -5,7 +5,9 @@ import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 import io.jhdf.exceptions.HdfInvalidPathException;
+import io.jhdf.object.datatype.FloatingPoint;
 import java.lang.reflect.Array;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,6 +100,10 @@ final class Hdf5 {
         if (type != float.class && type != double.class) {
             throw KquantException.of("%s: dataset %s holds %s, expected float32 weights", file, ds.getPath(), type.getSimpleName());
         }
+        if (!(ds.getDataType() instanceof FloatingPoint layout) || !littleEndianIeee(layout)) {
+            throw KquantException.of("%s: damaged: dataset %s describes its floats in a layout no Keras writes "
+                    + "(little-endian IEEE 754 float32 or float64)", file, ds.getPath());
+        }
         Hdf5Files.checkDeclaredSize(ds, file, fileSize);
         if (ds.getSize() > Integer.MAX_VALUE - 8) {
             throw KquantException.of("%s: dataset %s declares %d values, more than one weight array can hold", file, ds.getPath(), ds.getSize());
@@ -112,5 +118,19 @@ final class Hdf5 {
             f[i] = (float) d[i];
         }
         return f;
+    }
+
+    /**
+     * Whether {@code f} is the IEEE 754 binary32 or binary64 of a little-endian machine, field for
+     * field, as numpy writes through h5py on x86 and ARM. h5py files carry no checksum; a flipped
+     * bit in a datatype's byte order would read every weight byte-swapped and still finite.
+     */
+    private static boolean littleEndianIeee(FloatingPoint f) {
+        boolean single = f.getSize() == 4 && f.getBitPrecision() == 32 && f.getExponentLocation() == 23 && f.getExponentSize() == 8
+                && f.getMantissaSize() == 23 && f.getExponentBias() == 127 && f.getSignLocation() == 31;
+        boolean dbl = f.getSize() == 8 && f.getBitPrecision() == 64 && f.getExponentLocation() == 52 && f.getExponentSize() == 11
+                && f.getMantissaSize() == 52 && f.getExponentBias() == 1023 && f.getSignLocation() == 63;
+        return (single || dbl) && f.getByteOrder() == ByteOrder.LITTLE_ENDIAN && f.getBitOffset() == 0 && f.getMantissaLocation() == 0
+                && !f.isLowPadding() && !f.isHighPadding() && !f.isInternalPadding();
     }
 }

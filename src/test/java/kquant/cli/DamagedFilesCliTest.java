@@ -202,6 +202,13 @@ class DamagedFilesCliTest {
         ByteBuffer.wrap(b, at, 16).order(ByteOrder.LITTLE_ENDIAN).putLong(48).putLong(5);
         assertRefused(Cli.run("inspect", KerasFixtures.bytes(dir, "over.h5", b).toString()), "over.h5",
                 "damaged: the values of two datasets share bytes");
+        // one bit of a datatype message: big-endian, so every weight would read byte-swapped, and finite
+        byte[] order = Files.readAllBytes(MODEL);
+        int type = indexOf(order, new byte[] {0x11, 0x20, 0x1f, 0x00, 0x04, 0x00, 0x00, 0x00});
+        assertTrue(type > 0, "a float32 datatype message: class 1, version 1, little-endian, 4 bytes");
+        order[type + 1] ^= 1;
+        assertRefused(Cli.run("inspect", KerasFixtures.bytes(dir, "order.h5", order).toString()), "order.h5: damaged",
+                "describes its floats in a layout no Keras writes");
         // jhdf's own files carry checksums, which catch the same edit
         Path fixture = KerasFixtures.write(dir.resolve("m"), "sums", KerasFixtures.Layout.LEGACY_K2_13, new int[] {7},
                 List.of(FixtureLayer.dense("d", 7, 13, "linear", true, new Random(4)))).model();
