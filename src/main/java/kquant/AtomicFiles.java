@@ -37,6 +37,7 @@ public final class AtomicFiles {
 
     public static void write(Path target, FileWriter writer) {
         Path parent = parentOf(target);
+        Path created = firstMissing(parent);
         Path tmp = null;
         try {
             Files.createDirectories(parent);
@@ -47,11 +48,25 @@ public final class AtomicFiles {
             move(tmp, target);
         } catch (IOException | UncheckedIOException e) {
             deleteQuietly(tmp);
+            deleteTree(created);
             throw KquantException.of("%s: cannot write: %s", target, reason(e));
         } catch (RuntimeException e) {
             deleteQuietly(tmp);
+            deleteTree(created);
             throw e;
         }
+    }
+
+    /**
+     * The outermost folder of {@code dir} that does not exist yet (null when it exists): what a
+     * failed write removes again, since a writer that streams its input can fail after creating it.
+     */
+    private static Path firstMissing(Path dir) {
+        Path missing = null;
+        for (Path p = dir; p != null && !Files.exists(p); p = p.getParent()) {
+            missing = p;
+        }
+        return missing;
     }
 
     public static void writeString(Path target, String text) {
@@ -59,39 +74,61 @@ public final class AtomicFiles {
     }
 
     /**
-     * Writes a folder: {@code writer} fills a fresh temporary folder, which then replaces
-     * {@code target}.
+     * Writes a folder of outputs: {@code writer} fills a fresh temporary folder, which then
+     * replaces {@code target} (see {@link OutputFolder} for when it may).
      *
-     * @param replace  if false, an existing non-empty {@code target} is an error
+     * @param force  replace a folder that holds only an earlier kquant output; never anything else
      */
-    public static void writeFolder(Path target, boolean replace, FolderWriter writer) {
-        Path parent = parentOf(target);
+    public static void writeFolder(Path target, boolean force, FolderWriter writer) {
+        writeFolder(target, OutputFolder.Kind.of("output"), force ? OutputFolder.Replace.ANY_OUTPUT : OutputFolder.Replace.NOTHING, writer);
+    }
+
+    /**
+     * Writes a folder of outputs of {@code kind}, with its manifest: {@code writer} fills a fresh
+     * temporary folder, which replaces {@code target} once complete, if {@link OutputFolder#check}
+     * allows it under {@code replace}.
+     */
+    public static void writeFolder(Path target, OutputFolder.Kind kind, OutputFolder.Replace replace, FolderWriter writer) {
+        OutputFolder.check(target, kind, replace);
+        Path dir = target.toAbsolutePath().normalize();
+        Path parent = parentOf(dir);
+        Path created = firstMissing(parent);
         Path tmp = null;
         Path old = null;
         try {
-            if (Files.isRegularFile(target)) {
-                throw KquantException.of("%s: is a file, expected a folder", target);
-            }
-            if (!replace && Files.isDirectory(target) && !isEmpty(target)) {
-                throw KquantException.of("%s: folder exists and holds other files; use --force to replace it", target);
-            }
             Files.createDirectories(parent);
-            tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp");
+            tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".tmp");
             writer.write(tmp);
-            if (Files.exists(target)) {
-                old = Files.createTempDirectory(parent, "." + target.getFileName() + ".old");
+            OutputFolder.writeManifest(tmp, kind);
+            OutputFolder.check(target, kind, replace);
+            if (Files.exists(dir)) {
+                old = Files.createTempDirectory(parent, "." + dir.getFileName() + ".old");
                 Files.delete(old);
-                Files.move(target, old);
+                Files.move(dir, old);
             }
-            Files.move(tmp, target);
+            Files.move(tmp, dir);
             tmp = null;
             deleteTree(old);
         } catch (IOException | UncheckedIOException e) {
-            deleteTree(tmp);
+            undo(tmp, old, dir);
+            deleteTree(created);
             throw KquantException.of("%s: cannot write: %s", target, reason(e));
         } catch (RuntimeException e) {
-            deleteTree(tmp);
+            undo(tmp, old, dir);
+            deleteTree(created);
             throw e;
+        }
+    }
+
+    /** After a failed write: the temporary goes, and a folder moved aside comes back. */
+    private static void undo(Path tmp, Path old, Path dir) {
+        deleteTree(tmp);
+        try {
+            if (old != null && Files.exists(old) && !Files.exists(dir)) {
+                Files.move(old, dir);
+            }
+        } catch (IOException ignored) {
+            // the earlier folder stays beside it, hidden under its .old name
         }
     }
 
@@ -105,12 +142,6 @@ public final class AtomicFiles {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private static boolean isEmpty(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.findAny().isEmpty();
         }
     }
 

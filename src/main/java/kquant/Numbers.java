@@ -43,4 +43,37 @@ public final class Numbers {
         }
         return decimal(v, digits).toString();
     }
+
+    /**
+     * A decimal number as CSV files hold it: {@code [+-]digits[.digits][e[+-]digits]}, or
+     * {@code nan}, {@code inf}, {@code -inf}, {@code infinity} in any case. Stricter than
+     * {@link Double#parseDouble}, which also takes hexadecimal and a trailing {@code d} or {@code f}.
+     *
+     * @throws NumberFormatException for anything else
+     */
+    public static double parse(String cell) {
+        String c = cell.trim().toLowerCase(java.util.Locale.ROOT);
+        switch (c) {
+            case "nan": case "+nan": case "-nan": return Double.NaN;
+            case "inf": case "+inf": case "infinity": case "+infinity": return Double.POSITIVE_INFINITY;
+            case "-inf": case "-infinity": return Double.NEGATIVE_INFINITY;
+            default:
+                if (!DECIMAL.matcher(c).matches()) {
+                    throw new NumberFormatException(cell);
+                }
+                return Double.parseDouble(c);
+        }
+    }
+
+    /** Whether {@link #parse} takes {@code cell}. */
+    public static boolean isNumber(String cell) {
+        try {
+            parse(cell);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)(e[+-]?\\d+)?");
 }

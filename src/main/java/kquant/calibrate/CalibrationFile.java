@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import kquant.AtomicFiles;
+import kquant.JsonText;
 import kquant.KquantException;
 import kquant.Numbers;
 import kquant.fixed.ActivationKernel;
@@ -170,7 +170,7 @@ public final class CalibrationFile {
     public static Calibration read(Path path) {
         JsonNode root;
         try {
-            root = DECIMALS.readTree(Files.readString(path));
+            root = DECIMALS.readTree(JsonText.read(path, "calibration"));
         } catch (java.nio.file.NoSuchFileException e) {
             throw KquantException.of("%s: calibration file not found", path);
         } catch (IOException e) {
@@ -189,6 +189,9 @@ public final class CalibrationFile {
             Scheme scheme = Scheme.parse(text(root, "scheme"));
             JsonNode m = root.get("model");
             Calibration.ModelRef model = new Calibration.ModelRef(text(m, "file"), text(m, "weights_sha256"));
+            if (!model.weightsSha256().matches("[0-9a-f]{64}")) {
+                throw KquantException.of("model.weights_sha256 is not a SHA-256 (64 hex digits)");
+            }
             JsonNode meth = root.get("method");
             Map<String, Object> params = new LinkedHashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = meth.path("params").fields(); it.hasNext();) {

@@ -77,6 +77,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sequences", defaultValue = "8", paramLabel = "N", description = "For --target: sequences to count over. Default: ${DEFAULT-VALUE}.")
     int sequences;
 
+    @Option(names = "--fuzz", paramLabel = "N", description = {
+        "Instead: run N seeded mutations of each kind of input (the demo's files, keras-zoo's when present)",
+        "through the commands that read them, and print how each ended; exit 1 if any was not allowed."})
+    Integer fuzz;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "For --fuzz: the seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
     @Spec
     CommandSpec spec;
 
@@ -93,6 +101,9 @@ final class BenchCommand implements Callable<Integer> {
             Sequences x = DataFiles.load(data, m.inputShape());
             TargetBench.run(m.withTimesteps(x.timesteps()), x, calibrationsOrDemo(), sequences, spec.commandLine().getOut());
             return ExitCodes.OK;
+        }
+        if (fuzz != null) {
+            return FuzzBench.run(spec.commandLine().getOut(), fuzz, seed);
         }
         if (c) {
             Model m = KerasLoader.load(model);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import kquant.GeneratedText;
 import kquant.JsonText;
 import kquant.model.Layer;
 import kquant.model.Model;
@@ -52,11 +53,11 @@ final class InspectCommand implements Callable<Integer> {
     private static void printText(Model model, PrintWriter out) {
         var src = model.source();
         out.printf("%s: %s, keras_version %s, backend %s%n", src.file(), src.format(), src.kerasVersion(), src.backend());
-        out.printf("model %s: input %s -> output %s%n%n", model.name(), model.inputShape(), model.outputShape());
+        out.printf("model %s: input %s -> output %s%n%n", GeneratedText.label(model.name()), model.inputShape(), model.outputShape());
         out.printf("%-3s %-22s %-24s %-12s %10s %12s%n", "#", "layer", "class", "output", "params", "MACs/seq");
         for (int i = 0; i < model.layers().size(); i++) {
             Layer l = model.layers().get(i);
-            out.printf("%-3d %-22s %-24s %-12s %10d %12s%n", i, l.name(), l.kerasClass(), model.outputShapeOf(i),
+            out.printf("%-3d %-22s %-24s %-12s %10d %12s%n", i, GeneratedText.label(l.name()), l.kerasClass(), model.outputShapeOf(i),
                     l.parameterCount(), macs(model, i));
             out.printf("      %s%n", l.equation());
             for (Tensor t : l.weights()) {

@@ -2,6 +2,7 @@ package kquant.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import kquant.GeneratedText;
 import kquant.KquantException;
 import kquant.Version;
 import picocli.CommandLine;
@@ -57,16 +58,17 @@ public final class Main implements Runnable {
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         Main main = new Main();
         CommandLine cmd = new CommandLine(main);
-        cmd.setOut(out);
-        cmd.setErr(err);
+        // names from model files reach the terminal: none may carry an escape sequence there
+        cmd.setOut(new PrintWriter(GeneratedText.terminal(out), true));
+        cmd.setErr(new PrintWriter(GeneratedText.terminal(err), true));
         cmd.setUsageHelpWidth(120);
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof KquantException) {
-                commandLine.getErr().println("kquant: " + e.getMessage());
+                commandLine.getErr().println("kquant: " + GeneratedText.oneLine(e.getMessage()));
                 commandLine.getErr().flush();
                 return ExitCodes.FAILED;
             }
-            commandLine.getErr().println("kquant: internal error: " + e);
+            commandLine.getErr().println("kquant: internal error: " + GeneratedText.oneLine(e.toString()));
             if (main.verbose) {
                 e.printStackTrace(commandLine.getErr());
             }

@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import kquant.KquantException;
+import kquant.Numbers;
 
 /**
  * A CSV data set: one row per sample holding its {@code T × F} values timestep-major
@@ -49,7 +49,9 @@ final class CsvSource implements SequenceSource {
                 } else if (cells.length != columns) {
                     throw KquantException.of("%s: line %d has %d columns but the first data row has %d", name, lineNo, cells.length, columns);
                 }
-                rows++;
+                if (++rows == Integer.MAX_VALUE) {
+                    throw KquantException.of("%s: more than %d rows", name, Integer.MAX_VALUE - 1);
+                }
             }
         } catch (IOException e) {
             throw KquantException.of("%s: cannot read: %s", name, e.getMessage());
@@ -68,22 +70,13 @@ final class CsvSource implements SequenceSource {
     }
 
     private static boolean numeric(String cell) {
-        try {
-            parse(cell);
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
-        }
+        return Numbers.isNumber(cell);
     }
 
+    /** A cell as float32: the decimal rounded once, straight to the nearest float. */
     private static float parse(String cell) {
-        String c = cell.trim().toLowerCase(Locale.ROOT);
-        switch (c) {
-            case "nan": return Float.NaN;
-            case "inf": case "+inf": case "infinity": return Float.POSITIVE_INFINITY;
-            case "-inf": case "-infinity": return Float.NEGATIVE_INFINITY;
-            default: return Float.parseFloat(c);
-        }
+        double checked = Numbers.parse(cell);
+        return Double.isFinite(checked) ? Float.parseFloat(cell.trim()) : (float) checked;
     }
 
     @Override

@@ -36,6 +36,7 @@ public final class DataFiles {
     /** Opens and reads a whole data set into memory, checking shape and values. */
     public static Sequences load(String spec, Shape input) {
         try (SequenceSource source = open(spec, input)) {
+            checkFitsInMemory(source.name(), (long) source.count() * source.sampleSize(), Float.BYTES);
             Sequences s = Sequences.load(source);
             checkFinite(s.read(0, s.count()), 0, s);
             return s;
@@ -65,6 +66,20 @@ public final class DataFiles {
             throw KquantException.of("%s: name the dataset inside the HDF5 file, as %s:/path/to/dataset", spec, spec);
         }
         throw KquantException.of("%s: unknown data format; use .npy, .csv or file.h5:/dataset", spec);
+    }
+
+    /**
+     * Refuses, before anything is allocated, an array too large for one Java array or for half
+     * the heap (the engines need the rest).
+     *
+     * @param bytesPerValue  what one value takes in memory
+     */
+    public static void checkFitsInMemory(String name, long values, int bytesPerValue) {
+        long heap = Runtime.getRuntime().maxMemory();
+        if (values > Integer.MAX_VALUE - 8 || values > heap / 2 / bytesPerValue) {
+            throw KquantException.of("%s: %d values (%d MB in memory) are more than this command holds at once (heap %d MB); "
+                    + "use a smaller file or a larger heap (java -Xmx...)", name, values, values * bytesPerValue >> 20, heap >> 20);
+        }
     }
 
     /** Checks that every sample has the model's number of features and timesteps. */

@@ -7,6 +7,7 @@ import java.lang.reflect.Array;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import kquant.Hdf5Files;
 import kquant.KquantException;
 
 /** A dataset inside an HDF5 file, named {@code file.h5:/path/to/dataset}, read slice by slice. */
@@ -23,30 +24,34 @@ final class Hdf5Source implements SequenceSource {
         if (!Files.isRegularFile(path)) {
             throw KquantException.of("%s: data file not found", path);
         }
+        this.file = Hdf5Files.open(path);
         try {
-            this.file = new HdfFile(path);
+            this.dataset = dataset(file, path, datasetPath);
+            this.dims = dataset.getDimensions();
+            this.shape = DataShape.ofArray(name, Arrays.stream(dims).asLongStream().toArray());
         } catch (RuntimeException e) {
-            throw KquantException.of("%s: cannot read the HDF5 file: %s", path, e.getMessage());
+            file.close();
+            throw Hdf5Files.refusal(name, e);
         }
+    }
+
+    /** The dataset at {@code datasetPath}, if it holds numbers and declares no more than the file stores. */
+    private static Dataset dataset(HdfFile file, Path path, String datasetPath) {
         Node node;
         try {
             node = file.getByPath(datasetPath);
         } catch (RuntimeException e) {
-            file.close();
             throw KquantException.of("%s: no dataset at %s", path, datasetPath);
         }
         if (!(node instanceof Dataset ds)) {
-            file.close();
             throw KquantException.of("%s: %s is a group, not a dataset", path, datasetPath);
         }
-        this.dataset = ds;
-        this.dims = ds.getDimensions();
-        try {
-            this.shape = DataShape.ofArray(name, Arrays.stream(dims).asLongStream().toArray());
-        } catch (KquantException e) {
-            file.close();
-            throw e;
+        Class<?> type = ds.getJavaType();
+        if (!type.isPrimitive() || type == char.class) {
+            throw KquantException.of("%s:%s holds %s, not numbers", path, datasetPath, type.getSimpleName());
         }
+        Hdf5Files.checkDeclaredSize(ds, path + ":" + datasetPath, file.size());
+        return ds;
     }
 
     @Override
@@ -55,9 +60,13 @@ final class Hdf5Source implements SequenceSource {
         offset[0] = start;
         int[] shape = dims.clone();
         shape[0] = n;
-        Object data = n == 0 ? new float[0] : dataset.getData(offset, shape);
         float[] out = new float[n * sampleSize()];
-        flatten(data, out, new int[] {0});
+        try {
+            Object data = n == 0 ? new float[0] : dataset.getData(offset, shape);
+            flatten(data, out, new int[] {0});
+        } catch (RuntimeException e) {
+            throw Hdf5Files.refusal(name, e);
+        }
         return out;
     }
 
@@ -72,7 +81,8 @@ final class Hdf5Source implements SequenceSource {
             }
         } else if (data.getClass().isArray() && data.getClass().getComponentType().isPrimitive()) {
             for (int i = 0; i < Array.getLength(data); i++) {
-                out[pos[0]++] = ((Number) Array.get(data, i)).floatValue();
+                Object v = Array.get(data, i);
+                out[pos[0]++] = v instanceof Boolean b ? (b ? 1 : 0) : ((Number) v).floatValue();
             }
         } else {
             for (int i = 0; i < Array.getLength(data); i++) {

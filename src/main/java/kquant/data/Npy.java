@@ -23,9 +23,7 @@ import kquant.KquantException;
 public final class Npy {
 
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([<>|=])([a-z])(\\d+)'");
-    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+    private static final Pattern DESCR = Pattern.compile("([<>|=])([fiub])(\\d{1,2})");
 
     private Npy() {
         throw new AssertionError("No instances of Npy");
@@ -79,14 +77,17 @@ public final class Npy {
         if (headerLength > 1 << 20) {
             throw KquantException.of("%s: .npy header of %d bytes is not plausible", name, headerLength);
         }
+        if (start + headerLength > ch.size()) {
+            throw KquantException.of("%s: truncated: the .npy header says it is %d bytes long but the file ends at byte %d",
+                    name, headerLength, ch.size());
+        }
         ByteBuffer h = ByteBuffer.allocate((int) headerLength);
         ch.read(h, start);
-        String dict = new String(h.array(), 0, h.position(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        Matcher d = DESCR.matcher(dict);
-        Matcher f = FORTRAN.matcher(dict);
-        Matcher s = SHAPE.matcher(dict);
-        if (!d.find() || !f.find() || !s.find()) {
-            throw KquantException.of("%s: cannot read the .npy header: %s", name, dict.trim());
+        // ISO-8859-1 keeps one character per byte, so positions are byte offsets; a valid header is ASCII
+        NpyHeader.Dict dict = NpyHeader.parse(new String(h.array(), 0, h.position(), StandardCharsets.ISO_8859_1), start, name);
+        Matcher d = DESCR.matcher(dict.descr());
+        if (!d.matches()) {
+            throw KquantException.of("%s: dtype '%s' is not supported (float, int, uint or bool)", name, dict.descr());
         }
         char kind = d.group(2).charAt(0);
         int size = Integer.parseInt(d.group(3));
@@ -94,18 +95,29 @@ public final class Npy {
                 || ((kind == 'i' || kind == 'u') && (size == 1 || size == 2 || size == 4 || size == 8))
                 || (kind == 'b' && size == 1);
         if (!ok) {
-            throw KquantException.of("%s: dtype %s is not supported (float, int, uint or bool)", name, d.group(1) + kind + size);
+            throw KquantException.of("%s: dtype %s is not supported (float, int, uint or bool)", name, dict.descr());
         }
         ByteOrder order = d.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-        String[] parts = s.group(1).split(",");
-        long[] shape = java.util.Arrays.stream(parts).map(String::trim).filter(p -> !p.isEmpty()).mapToLong(Long::parseLong).toArray();
-        Header header = new Header(kind, size, order, f.group(1).equals("True"), shape, start + headerLength);
-        long needed = header.dataOffset() + header.elements() * size;
-        if (ch.size() < needed) {
-            throw KquantException.of("%s: truncated: the header promises %d bytes of data but the file holds %d",
-                    name, needed - header.dataOffset(), ch.size() - header.dataOffset());
+        Header header = new Header(kind, size, order, dict.fortranOrder(), dict.shape(), start + headerLength);
+        long available = ch.size() - header.dataOffset();
+        long needed = dataBytes(dict.shape(), size);
+        if (needed != available) {
+            throw KquantException.of("%s: truncated or damaged: the header's shape %s promises %s bytes of data but the file holds %d",
+                    name, java.util.Arrays.toString(dict.shape()), needed < 0 ? "more than 2^63" : Long.toString(needed), available);
         }
         return header;
+    }
+
+    /** Bytes of an array of {@code shape}, or -1 past {@code Long.MAX_VALUE}. */
+    private static long dataBytes(long[] shape, int itemSize) {
+        long n = itemSize;
+        for (long d : shape) {
+            if (d != 0 && n > Long.MAX_VALUE / d) {
+                return -1;
+            }
+            n *= d;
+        }
+        return n;
     }
 
     /** Reads element {@code index} of a buffer holding the array's data, as a double. */

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
 import kquant.KquantException;
+import kquant.Numbers;
+import kquant.data.DataFiles;
 import kquant.data.Npy;
 
 /**
@@ -45,6 +47,11 @@ final class ActualFile {
                 throw KquantException.of("%s: array of shape %s; expected (samples, units) or (samples, timesteps, units)",
                         file, java.util.Arrays.toString(s));
             }
+            if (h.elements() == 0) {
+                throw KquantException.of("%s: array of shape %s holds no values", file, java.util.Arrays.toString(s));
+            }
+            // held as bytes and again as doubles
+            DataFiles.checkFitsInMemory(file.toString(), h.elements(), Double.BYTES + h.itemSize());
             ByteBuffer data = ByteBuffer.allocate((int) (h.elements() * h.itemSize())).order(h.order());
             ch.read(data, h.dataOffset());
             int n = (int) s[0];
@@ -64,36 +71,51 @@ final class ActualFile {
     }
 
     private static Numbers3d csv(Path file) throws IOException {
+        // the lines are held as text and again as doubles
+        DataFiles.checkFitsInMemory(file.toString(), Files.size(file), 4);
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         lines.removeIf(String::isBlank);
         if (lines.isEmpty()) {
             throw KquantException.of("%s: no rows", file);
         }
         boolean trace = lines.get(0).replace(" ", "").startsWith("sample,step");
-        boolean header = trace || !lines.get(0).split(",")[0].trim().matches("[-+0-9.eE]+|nan|inf|-inf");
+        boolean header = trace || !Numbers.isNumber(lines.get(0).split(",", -1)[0]);
+        int first = trace ? 2 : 0;
+        int width = -1;
         TreeMap<Integer, TreeMap<Integer, double[]>> rows = new TreeMap<>();
         for (int k = header ? 1 : 0; k < lines.size(); k++) {
             String[] cells = lines.get(k).split(",", -1);
+            if (width < 0) {
+                width = cells.length;
+            }
+            if (cells.length != width || cells.length <= first) {
+                throw KquantException.of("%s: line %d has %d columns, line %d has %d", file, k + 1, cells.length, header ? 2 : 1, width);
+            }
             int sample = trace ? integer(cells[0], file, k) : rows.size();
             int step = trace ? integer(cells[1], file, k) : 0;
-            int first = trace ? 2 : 0;
             double[] v = new double[cells.length - first];
             for (int c = first; c < cells.length; c++) {
                 try {
-                    v[c - first] = Double.parseDouble(cells[c].trim().replace("nan", "NaN").replace("inf", "Infinity"));
+                    v[c - first] = Numbers.parse(cells[c]);
                 } catch (NumberFormatException e) {
                     throw KquantException.of("%s: line %d, column %d: '%s' is not a number", file, k + 1, c + 1, cells[c].trim());
                 }
             }
-            rows.computeIfAbsent(sample, x -> new TreeMap<>()).put(step, v);
+            if (rows.computeIfAbsent(sample, x -> new TreeMap<>()).put(step, v) != null) {
+                throw KquantException.of("%s: line %d: sample %d, step %d appears twice", file, k + 1, sample, step);
+            }
+        }
+        if (rows.isEmpty()) {
+            throw KquantException.of("%s: a header but no rows", file);
         }
         int steps = rows.firstEntry().getValue().size();
         double[][][] out = new double[rows.size()][][];
         int i = 0;
         for (var sample : rows.entrySet()) {
-            if (sample.getValue().size() != steps) {
-                throw KquantException.of("%s: sample %d has %d steps, sample %d has %d", file, rows.firstKey(), steps, sample.getKey(),
-                        sample.getValue().size());
+            if (sample.getKey() != i || sample.getValue().size() != steps || sample.getValue().firstKey() != 0
+                    || sample.getValue().lastKey() != steps - 1) {
+                throw KquantException.of("%s: samples must be numbered 0 to %d, each with steps 0 to %d; sample %d is not",
+                        file, rows.size() - 1, steps - 1, sample.getKey());
             }
             out[i++] = new ArrayList<>(sample.getValue().values()).toArray(new double[0][]);
         }

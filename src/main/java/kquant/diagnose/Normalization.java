@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
+import kquant.JsonText;
 import kquant.KquantException;
 import kquant.data.Sequences;
 
@@ -17,7 +18,7 @@ public record Normalization(double[] mean, double[] std) {
 
     public static Normalization read(Path file) {
         try {
-            JsonNode n = new ObjectMapper().readTree(file.toFile());
+            JsonNode n = new ObjectMapper().readTree(JsonText.read(file, "normalization"));
             JsonNode m = n.get("mean");
             JsonNode s = n.get("std");
             if (m == null || s == null || !m.isArray() || m.size() != s.size()) {
@@ -26,6 +27,10 @@ public record Normalization(double[] mean, double[] std) {
             double[] mean = new double[m.size()];
             double[] std = new double[s.size()];
             for (int i = 0; i < mean.length; i++) {
+                if (!m.get(i).isNumber() || !s.get(i).isNumber() || !Double.isFinite(m.get(i).asDouble())
+                        || !Double.isFinite(s.get(i).asDouble())) {
+                    throw KquantException.of("%s: mean and std must hold finite numbers; element %d does not", file, i);
+                }
                 mean[i] = m.get(i).asDouble();
                 std[i] = s.get(i).asDouble();
             }

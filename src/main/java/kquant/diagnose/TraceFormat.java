@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import kquant.GeneratedText;
 import kquant.Numbers;
 import kquant.engine.Trace;
 import kquant.model.Dense;
@@ -81,7 +82,7 @@ public final class TraceFormat {
     public static String csv(Model model, Trace trace, int digits) {
         StringBuilder sb = new StringBuilder("step,tensor,values...\n");
         for (Row r : rows(model, trace)) {
-            sb.append(r.step()).append(',').append(r.tensor());
+            sb.append(r.step()).append(',').append(GeneratedText.csvCell(r.tensor()));
             for (double v : r.values()) {
                 sb.append(',').append(Numbers.format(v, digits));
             }
@@ -113,7 +114,7 @@ public final class TraceFormat {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "/* kquant trace of sample %d, %s engine: every intermediate, [step][unit] */%n", sample, engine));
         for (String name : trace.names()) {
-            String id = "kq_trace_" + name.replaceAll("[^A-Za-z0-9_]", "_");
+            String id = "kq_trace_" + GeneratedText.cIdentifier(name);
             int[][] c = codes == null ? null : codes.get(name);
             double[][] v = trace.get(name);
             String type = c != null ? "int32_t" : "float";

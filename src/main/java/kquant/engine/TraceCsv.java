@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import kquant.GeneratedText;
 import kquant.Numbers;
 
 /**
@@ -28,7 +29,7 @@ public final class TraceCsv {
 
     /** The file name of a tensor: {@code simple_rnn/state} → {@code simple_rnn.state.csv}. */
     public static String fileName(String tensor, String suffix) {
-        return tensor.replace('/', '.') + suffix + ".csv";
+        return GeneratedText.fileName(tensor) + suffix + ".csv";
     }
 
     /** What a block contributes to each file: tensor name and its rows, in order. */

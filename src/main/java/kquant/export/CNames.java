@@ -3,22 +3,17 @@ package kquant.export;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import kquant.GeneratedText;
 import kquant.KquantException;
 
 /** C identifiers for the generated code: the user's prefix, and layer names made safe. */
 final class CNames {
 
-    private static final Set<String> KEYWORDS = Set.of("auto", "break", "case", "char", "const", "continue", "default",
-            "do", "double", "else", "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
-            "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef", "union",
-            "unsigned", "void", "volatile", "while", "_Bool", "_Complex", "_Imaginary");
-
     private final String prefix;
     private final Map<String, String> layers = new HashMap<>();
 
     CNames(String prefix) {
-        if (!prefix.matches("[A-Za-z_][A-Za-z0-9_]*") || KEYWORDS.contains(prefix)) {
+        if (!prefix.matches("[A-Za-z_][A-Za-z0-9_]*") || GeneratedText.isCKeyword(prefix)) {
             throw KquantException.of("--prefix %s: not a valid C identifier (letters, digits and _, not starting with a digit, not a keyword)", prefix);
         }
         if (prefix.startsWith("kq_")) {
@@ -31,10 +26,10 @@ final class CNames {
     static String defaultPrefix(String modelFile) {
         String stem = modelFile.replaceFirst("\\.(h5|keras|hdf5)$", "").replaceFirst("\\.weights$", "");
         String id = stem.replaceAll("[^A-Za-z0-9_]", "_");
-        if (id.isEmpty() || Character.isDigit(id.charAt(0))) {
+        if (id.isEmpty() || Character.isDigit(id.charAt(0)) || id.startsWith("kq_")) {
             id = "m_" + id;
         }
-        return id.startsWith("kq_") ? "m_" + id : id;
+        return GeneratedText.cIdentifier(id);
     }
 
     String prefix() {
@@ -48,10 +43,7 @@ final class CNames {
     /** A layer's name as a C identifier, unique within the model. */
     String layer(String kerasName) {
         return layers.computeIfAbsent(kerasName, n -> {
-            String id = n.replaceAll("[^A-Za-z0-9_]", "_");
-            if (Character.isDigit(id.charAt(0))) {
-                id = "l_" + id;
-            }
+            String id = GeneratedText.cIdentifier(n);
             String unique = id;
             for (int i = 2; layers.containsValue(unique); i++) {
                 unique = id + "_" + i;

@@ -1,5 +1,6 @@
 package kquant.export;
 
+import kquant.GeneratedText;
 import kquant.fixed.ActivationKernel;
 import kquant.fixed.Fixed;
 import kquant.fixed.QGru;
@@ -33,7 +34,8 @@ final class GatedWriter {
     void lstm(CText c, QLstm r, String id) {
         int u = r.units();
         String l = r.name();
-        c.format("/* %s: LSTM, %d inputs Q%d -> %d units, h Q%d, c Q%d (int16); gates i, f, g, o; h and c are only read. */", l,
+        c.format("/* %s: LSTM, %d inputs Q%d -> %d units, h Q%d, c Q%d (int16); gates i, f, g, o; h and c are only read. */",
+                GeneratedText.name(l),
                 r.inputs(), r.fIn(), u, r.fOut(), r.fCell());
         c.format("static void %s_cell(const %s *x, const %s *h, const int16_t *c, %s *h_next, int16_t *c_next, uint32_t *saturations)",
                 id, a, a, a).line("{");
@@ -83,7 +85,8 @@ final class GatedWriter {
         int u = r.units();
         String l = r.name();
         boolean after = r.resetAfter();
-        c.format("/* %s: GRU%s, %d inputs Q%d -> %d units Q%d; gates z, r, hh; h = z h + (1 - z) hh; h is only read. */", l,
+        c.format("/* %s: GRU%s, %d inputs Q%d -> %d units Q%d; gates z, r, hh; h = z h + (1 - z) hh; h is only read. */",
+                GeneratedText.name(l),
                 after ? " (reset_after)" : "", r.inputs(), r.fIn(), u, r.fOut());
         c.format("static void %s_cell(const %s *x, const %s *h, %s *h_next, uint32_t *saturations)", id, a, a, a).line("{");
         LayerWriter.Dot ax = layers.dot("ax", r.kernel());

@@ -1,6 +1,7 @@
 package kquant.export;
 
 import java.util.Locale;
+import kquant.GeneratedText;
 import kquant.fixed.ActivationKernel;
 import kquant.fixed.ActivationTable;
 import kquant.fixed.QActivation;
@@ -41,7 +42,7 @@ final class LayerWriter {
         String id = n.layer(l.name());
         if (l instanceof QSimpleRnn r) {
             c.format("/* %s: SimpleRNN, %d inputs Q%d -> %d units Q%d; h_next = act(x W + h U + b), h is only read. */",
-                    l.name(), r.inputs(), r.fIn(), r.units(), r.fOut());
+                    GeneratedText.name(l.name()), r.inputs(), r.fIn(), r.units(), r.fOut());
             c.format("static void %s_cell(const %s *x, const %s *h, %s *h_next, uint32_t *saturations)", id, a, a, a).line("{");
             Dot ax = dot("ax", r.kernel());
             Dot ah = dot("ah", r.recurrent());
@@ -66,7 +67,7 @@ final class LayerWriter {
         } else if (l instanceof QGru r) {
             new GatedWriter(this, plan, n).gru(c, r, id);
         } else if (l instanceof QDense d) {
-            c.format("/* %s: Dense, %d inputs Q%d -> %d units Q%d. */", l.name(), d.inputs(), d.fIn(), d.units(), d.fOut());
+            c.format("/* %s: Dense, %d inputs Q%d -> %d units Q%d. */", GeneratedText.name(l.name()), d.inputs(), d.fIn(), d.units(), d.fOut());
             c.format("static void %s_apply(const %s *x, %s *y, uint32_t *saturations)", id, a, a).line("{");
             Dot ax = dot("ax", d.kernel());
             declare(c, d.units(), d.inputs(), ax);
@@ -81,7 +82,8 @@ final class LayerWriter {
             PreactWidth width = PreactWidth.prove(d.kernel().width().bound(), 0, d.bias().codes(), zero, zero, sb, sz);
             unitLoop(c, l.name(), d.units(), "ax[j]", "0", d.bias(), width, new int[][] {zero, zero, sb, sz}, d.activation(), "y");
         } else if (l instanceof QActivation act) {
-            c.format("/* %s: Activation %s, Q%d -> Q%d. */", l.name(), act.kernel().activation().kerasName(), act.fIn(), act.fOut());
+            c.format("/* %s: Activation %s, Q%d -> Q%d. */", GeneratedText.name(l.name()), act.kernel().activation().kerasName(), act.fIn(),
+                    act.fOut());
             c.format("static void %s_apply(const %s *x, %s *y, size_t n, uint32_t *saturations)", id, a, a).line("{");
             c.line("    size_t j;");
             tableStruct(c, act.kernel(), n.global(l.name(), "table"), "table");

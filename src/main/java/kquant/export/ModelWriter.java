@@ -1,5 +1,6 @@
 package kquant.export;
 
+import kquant.GeneratedText;
 import kquant.fixed.QActivation;
 import kquant.fixed.QDense;
 import kquant.fixed.QLayer;
@@ -56,10 +57,10 @@ final class ModelWriter {
         c.line("typedef struct {");
         for (Plan.Step s : plan.steps) {
             if (needsBuffer(s)) {
-                c.format("    %s %s[%d]; /* %s output */", a, buffer(s), rows(s) * s.widthOut(), s.layer().name());
+                c.format("    %s %s[%d]; /* %s output */", a, buffer(s), rows(s) * s.widthOut(), GeneratedText.name(s.layer().name()));
             }
             if (s.layer() instanceof QRecurrent r && r.hasCell()) {
-                c.format("    int16_t %s_c[%d]; /* %s cell state at every step */", buffer(s), rows(s) * r.units(), r.name());
+                c.format("    int16_t %s_c[%d]; /* %s cell state at every step */", buffer(s), rows(s) * r.units(), GeneratedText.name(r.name()));
             }
         }
         c.line("    uint32_t saturations; /* values clipped during the last run() (SPEC.md, section 8) */");
@@ -76,9 +77,9 @@ final class ModelWriter {
             c.line("typedef struct {");
             for (Plan.Step s : plan.steps) {
                 if (s.layer() instanceof QRecurrent r) {
-                    c.format("    %s %s_h[%d]; /* %s state, Q%d */", a, n.layer(r.name()), r.units(), r.name(), r.fOut());
+                    c.format("    %s %s_h[%d]; /* %s state, Q%d */", a, n.layer(r.name()), r.units(), GeneratedText.name(r.name()), r.fOut());
                     if (r.hasCell()) {
-                        c.format("    int16_t %s_c[%d]; /* %s cell state (int16 in every scheme) */", n.layer(r.name()), r.units(), r.name());
+                        c.format("    int16_t %s_c[%d]; /* %s cell state (int16 in every scheme) */", n.layer(r.name()), r.units(), GeneratedText.name(r.name()));
                     }
                 }
             }
@@ -152,7 +153,7 @@ final class ModelWriter {
             QLayer l = s.layer();
             String id = n.layer(l.name());
             String buf = "workspace->" + buffer(s);
-            c.format("    /* %s */", l.name());
+            c.format("    /* %s */", GeneratedText.name(l.name()));
             if (l instanceof QRecurrent r) {
                 int units = r.units();
                 c.line("    {");

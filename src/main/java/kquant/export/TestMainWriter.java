@@ -1,5 +1,6 @@
 package kquant.export;
 
+import kquant.GeneratedText;
 import java.util.ArrayList;
 import java.util.List;
 import kquant.fixed.QRecurrent;
@@ -102,7 +103,7 @@ final class TestMainWriter {
         c.line("        compare(\"run output\", seq, output, want, OUT_ROWS * OUT_UNITS);");
         for (QRecurrent r : rnns) {
             String id = n.layer(r.name());
-            c.format("        compare(\"run %s state\", seq, ws.%s, want_%s, %d * %d);", r.name(), id, id, plan.stepsIn(r), r.units());
+            c.format("        compare(\"run %s state\", seq, ws.%s, want_%s, %d * %d);", GeneratedText.name(r.name()), id, id, plan.stepsIn(r), r.units());
         }
         c.line("        checked++;").line("        if (ws.saturations != saturations) {").line("            mismatches++;").line("        }");
         if (plan.streamable) {
@@ -114,7 +115,7 @@ final class TestMainWriter {
             c.line("            kq_window_end();");
             for (QRecurrent r : rnns) {
                 String id = n.layer(r.name());
-                c.format("            compare(\"step %s state\", seq, st.%s_h, want_%s + k * %d, %d);", r.name(), id, id, r.units(), r.units());
+                c.format("            compare(\"step %s state\", seq, st.%s_h, want_%s + k * %d, %d);", GeneratedText.name(r.name()), id, id, r.units(), r.units());
             }
             if (perStep) {
                 c.line("            kq_window_output();");

@@ -1,5 +1,6 @@
 package kquant.export;
 
+import kquant.GeneratedText;
 import java.util.ArrayList;
 import java.util.List;
 import kquant.fixed.ActivationKernel;
@@ -115,7 +116,7 @@ final class WeightsWriter {
         boolean swapped = plan.scheme == Scheme.A16W8;
         String order = swapped ? "; each whole group of four in the order 0, 2, 1, 3 (what the Arm DSP path reads, kq_matvec_a16w8.h)" : "";
         arrays.add(new Array(sym, plan.weightType(), swapped ? swapMiddles(m.codes(), m.inputs()) : m.codes(),
-                layer + "/" + tensor + ", " + describe(m.format()) + ": " + layout + order, true));
+                GeneratedText.name(layer) + "/" + tensor + ", " + describe(m.format()) + ": " + layout + order, true));
         format(layer, tensor, m.format());
     }
 
@@ -140,14 +141,14 @@ final class WeightsWriter {
 
     private void bias(String layer, String name, QBias b) {
         if (b.present()) {
-            arrays.add(new Array(n.global(layer, name), plan.weightType(), b.codes(), layer + "/" + name + ", " + describe(b.format()), true));
+            arrays.add(new Array(n.global(layer, name), plan.weightType(), b.codes(), GeneratedText.name(layer) + "/" + name + ", " + describe(b.format()), true));
             format(layer, name, b.format());
         }
     }
 
     private void format(String layer, String tensor, Format f) {
         if (f.isPerUnit()) {
-            arrays.add(new Array(n.global(layer, tensor + "_frac"), "int8_t", f.values(), "fractional bits of " + layer + "/" + tensor + ", per unit", false));
+            arrays.add(new Array(n.global(layer, tensor + "_frac"), "int8_t", f.values(), "fractional bits of " + GeneratedText.name(layer) + "/" + tensor + ", per unit", false));
         } else {
             constants.add(String.format("#define %s %d /* %s: value = code / 2^%d */", n.macro(layer, tensor + "_FRAC"), f.bits(), tensor, f.bits()));
         }

@@ -42,7 +42,7 @@ final class CuDnnWeights {
             summed[j] = bias[j] + bias[4 * units + j]; // float32 addition, as numpy sums two float32 arrays
         }
         return List.of(kernel(arrays.get(0), units, 4), recurrentKernel(arrays.get(1), units, 4),
-                new WeightStore.Array(arrays.get(2).path() + " (input + recurrent halves)", new int[] {4 * units}, summed));
+                new WeightStore.Array(arrays.get(2).path() + " (input + recurrent halves)", new int[] {4 * units}, () -> summed));
     }
 
     /** CuDNNGRU's kernel, recurrent kernel and bias {@code (6u,)} as a reset_after GRU's, bias {@code (2, 3u)}. */
@@ -50,7 +50,7 @@ final class CuDnnWeights {
         check(arrays, units, 3, file, layer);
         return List.of(kernel(arrays.get(0), units, 3), recurrentKernel(arrays.get(1), units, 3),
                 new WeightStore.Array(arrays.get(2).path() + " (as input and recurrent rows)", new int[] {2, 3 * units},
-                        arrays.get(2).values()));
+                        arrays.get(2)::values));
     }
 
     private static void check(List<WeightStore.Array> arrays, int units, int gates, String file, String layer) {
@@ -84,7 +84,7 @@ final class CuDnnWeights {
                 }
             }
         }
-        return new WeightStore.Array(stored.path() + " (from CuDNN layout)", new int[] {features, width}, out);
+        return new WeightStore.Array(stored.path() + " (from CuDNN layout)", new int[] {features, width}, () -> out);
     }
 
     /** Each gate's {@code (u, u)} block is transposed. */
@@ -99,6 +99,6 @@ final class CuDnnWeights {
                 }
             }
         }
-        return new WeightStore.Array(stored.path() + " (from CuDNN layout)", new int[] {units, width}, out);
+        return new WeightStore.Array(stored.path() + " (from CuDNN layout)", new int[] {units, width}, () -> out);
     }
 }

@@ -4,10 +4,14 @@ import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
+import io.jhdf.exceptions.HdfInvalidPathException;
+import io.jhdf.object.datatype.FloatingPoint;
 import java.lang.reflect.Array;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import kquant.Hdf5Files;
 import kquant.KquantException;
 
 /** Small helpers over jhdf for the shapes Keras files take. */
@@ -66,28 +70,67 @@ final class Hdf5 {
         return s.substring(0, end);
     }
 
+    /** The node at {@code path}, or null if there is none; damage on the way is thrown, not taken for absence. */
     static Node child(Group group, String path) {
         try {
             return group.getByPath(path);
-        } catch (RuntimeException e) {
+        } catch (HdfInvalidPathException e) {
             return null;
         }
     }
 
-    /** A float dataset as float32 values in row-major order, with its shape. */
-    static float[] floats(Dataset ds, String file) {
+    /**
+     * A float dataset as a lazily read array: its shape now, its float32 values in row-major order
+     * when asked for, after checking that it declares no more than the file stores.
+     *
+     * @param fileSize  the size of the HDF5 file holding {@code ds}
+     */
+    static WeightStore.Array array(Dataset ds, String file, long fileSize) {
+        int[] shape;
+        try {
+            shape = ds.getDimensions();
+        } catch (RuntimeException e) {
+            throw Hdf5Files.refusal(file, e);
+        }
+        return new WeightStore.Array(ds.getPath(), shape, () -> floats(ds, file, fileSize));
+    }
+
+    private static float[] floats(Dataset ds, String file, long fileSize) {
+        Class<?> type = ds.getJavaType();
+        if (type != float.class && type != double.class) {
+            throw KquantException.of("%s: dataset %s holds %s, expected float32 weights", file, ds.getPath(), type.getSimpleName());
+        }
+        if (!(ds.getDataType() instanceof FloatingPoint layout) || !littleEndianIeee(layout)) {
+            throw KquantException.of("%s: damaged: dataset %s describes its floats in a layout no Keras writes "
+                    + "(little-endian IEEE 754 float32 or float64)", file, ds.getPath());
+        }
+        Hdf5Files.checkDeclaredSize(ds, file, fileSize);
+        if (ds.getSize() > Integer.MAX_VALUE - 8) {
+            throw KquantException.of("%s: dataset %s declares %d values, more than one weight array can hold", file, ds.getPath(), ds.getSize());
+        }
         Object flat = ds.getDataFlat();
         if (flat instanceof float[] f) {
             return f;
         }
-        if (flat instanceof double[] d) {
-            float[] f = new float[d.length];
-            for (int i = 0; i < d.length; i++) {
-                f[i] = (float) d[i];
-            }
-            return f;
+        double[] d = (double[]) flat;
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
         }
-        throw KquantException.of("%s: dataset %s holds %s, expected float32 weights",
-                file, ds.getPath(), ds.getJavaType().getSimpleName());
+        return f;
+    }
+
+    /**
+     * Whether {@code f} is the IEEE 754 binary32 or binary64 of a little-endian machine, field for
+     * field, as numpy writes through h5py on x86 and ARM. h5py files carry no checksum; a flipped
+     * bit in a datatype's byte order would read every weight byte-swapped and still finite.
+     */
+    private static boolean littleEndianIeee(FloatingPoint f) {
+        boolean single = f.getSize() == 4 && f.getBitPrecision() == 32 && f.getExponentLocation() == 23 && f.getExponentSize() == 8
+                && f.getMantissaSize() == 23 && f.getExponentBias() == 127 && f.getSignLocation() == 31;
+        boolean dbl = f.getSize() == 8 && f.getBitPrecision() == 64 && f.getExponentLocation() == 52 && f.getExponentSize() == 11
+                && f.getMantissaSize() == 52 && f.getExponentBias() == 1023 && f.getSignLocation() == 63;
+        return (single || dbl) && f.getByteOrder() == ByteOrder.LITTLE_ENDIAN && f.getBitOffset() == 0 && f.getMantissaLocation() == 0
+                && !f.isLowPadding() && !f.isHighPadding() && !f.isInternalPadding();
     }
 }

@@ -3,8 +3,8 @@ package kquant.keras;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import kquant.JsonText;
 import kquant.KquantException;
 
 /** A model's JSON config given beside a weights-only file, as {@code model.to_json()} writes it. */
@@ -13,7 +13,7 @@ record JsonConfigFile(String text, String kerasVersion, String backend) {
     static JsonConfigFile read(Path path) {
         String text;
         try {
-            text = Files.readString(path);
+            text = JsonText.read(path, "model config");
         } catch (IOException e) {
             throw KquantException.of("%s: cannot read the model config: %s", path, e.getMessage());
         }

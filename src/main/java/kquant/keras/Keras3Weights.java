@@ -22,10 +22,14 @@ import java.util.TreeMap;
 final class Keras3Weights implements WeightStore {
 
     private final Group layers;
+    private final String file;
+    private final long fileSize;
     private final Map<String, String> pathByConfigName = new HashMap<>();
     private final Map<Integer, String> pathByPosition = new HashMap<>();
 
-    Keras3Weights(Group root, List<LayerConfig> configs) {
+    Keras3Weights(Group root, List<LayerConfig> configs, String file, long fileSize) {
+        this.file = file;
+        this.fileSize = fileSize;
         Node l = Hdf5.child(root, "layers");
         this.layers = l instanceof Group g ? g : null;
         if (layers != null) {
@@ -74,7 +78,7 @@ final class Keras3Weights implements WeightStore {
                     }
                 }
                 for (Dataset ds : ordered.values()) {
-                    out.add(new Array(ds.getPath(), ds.getDimensions(), Hdf5.floats(ds, "")));
+                    out.add(Hdf5.array(ds, file, fileSize));
                 }
             }
         }

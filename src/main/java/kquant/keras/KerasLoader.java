@@ -4,15 +4,11 @@ import io.jhdf.HdfFile;
 import io.jhdf.api.Group;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
+import kquant.Hdf5Files;
 import kquant.KquantException;
 import kquant.model.Layer;
 import kquant.model.Model;
@@ -70,14 +66,15 @@ public final class KerasLoader {
     }
 
     private static Model loadHdf5(Path file, String name, Path configJson) {
-        try (HdfFile h5 = new HdfFile(file)) {
+        try (HdfFile h5 = Hdf5Files.open(file)) {
+            long size = h5.size();
             String modelConfig = Hdf5.stringAttribute(h5, "model_config");
             String version = Hdf5.stringAttribute(h5, "keras_version");
             String backend = Hdf5.stringAttribute(h5, "backend");
             if (modelConfig != null && configJson == null) {
                 Group weights = h5.getChildren().get("model_weights") instanceof Group g ? g : h5;
                 ModelSource src = new ModelSource(fileName(file), "legacy HDF5", orUnknown(version), orUnknown(backend));
-                return build(name, modelConfig, src, configs -> new LegacyWeights(weights, name));
+                return build(name, modelConfig, src, configs -> new LegacyWeights(weights, name, size));
             }
             boolean keras2WeightsOnly = Hdf5.stringsAttribute(h5, "layer_names") != null;
             boolean keras3WeightsOnly = h5.getChildren().get("layers") instanceof Group;
@@ -96,44 +93,27 @@ public final class KerasLoader {
             String b = backend != null ? backend : json.backend();
             ModelSource src = new ModelSource(fileName(file), "weights-only HDF5 + " + configJson.getFileName(), orUnknown(v), orUnknown(b));
             if (keras3WeightsOnly && !keras2WeightsOnly) {
-                return build(name, json.text(), src, configs -> new Keras3Weights(h5, configs));
+                return build(name, json.text(), src, configs -> new Keras3Weights(h5, configs, name, size));
             }
             Group weights = h5.getChildren().get("model_weights") instanceof Group g ? g : h5;
-            return build(name, json.text(), src, configs -> new LegacyWeights(weights, name));
-        } catch (KquantException e) {
-            throw e;
+            return build(name, json.text(), src, configs -> new LegacyWeights(weights, name, size));
         } catch (RuntimeException e) {
-            throw KquantException.of("%s: cannot read the HDF5 file (truncated or corrupt?): %s", file,
-                    ConfigReader.firstLine(e.getMessage()));
+            throw Hdf5Files.refusal(name, e);
         }
     }
 
     private static Model loadKerasZip(Path file, String name) {
-        Map<String, byte[]> entries = new HashMap<>();
-        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
-            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
-                entries.put(e.getName(), zip.readAllBytes());
+        try (KerasZip zip = new KerasZip(file)) {
+            String config = zip.text("config.json");
+            String version = zip.has("metadata.json") ? JsonConfigFile.field(zip.text("metadata.json"), "keras_version", "unknown") : "unknown";
+            ModelSource src = new ModelSource(fileName(file), "Keras 3 .keras", version, "unknown");
+            String weightsName = name + ":model.weights.h5";
+            byte[] weights = zip.bytes("model.weights.h5", WeightChecks.maxFileBytes(new ConfigReader(name).read(config)));
+            try (HdfFile h5 = Hdf5Files.fromBytes(weights, weightsName)) {
+                return build(name, config, src, configs -> new Keras3Weights(h5, configs, weightsName, weights.length));
+            } catch (RuntimeException e) {
+                throw Hdf5Files.refusal(weightsName, e);
             }
-        } catch (IOException e) {
-            throw KquantException.of("%s: cannot read the .keras zip: %s", file, e.getMessage());
-        }
-        for (String needed : new String[] {"config.json", "model.weights.h5"}) {
-            if (!entries.containsKey(needed)) {
-                throw KquantException.of("%s: the .keras zip has no %s", file, needed);
-            }
-        }
-        String version = "unknown";
-        if (entries.containsKey("metadata.json")) {
-            version = JsonConfigFile.field(new String(entries.get("metadata.json"), StandardCharsets.UTF_8), "keras_version", "unknown");
-        }
-        ModelSource src = new ModelSource(fileName(file), "Keras 3 .keras", version, "unknown");
-        try (HdfFile h5 = HdfFile.fromBytes(entries.get("model.weights.h5"))) {
-            return build(name, new String(entries.get("config.json"), StandardCharsets.UTF_8), src,
-                    configs -> new Keras3Weights(h5, configs));
-        } catch (KquantException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw KquantException.of("%s: cannot read model.weights.h5 inside the zip: %s", file, ConfigReader.firstLine(e.getMessage()));
         }
     }
 

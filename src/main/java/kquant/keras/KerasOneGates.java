@@ -106,6 +106,6 @@ final class KerasOneGates {
             path.append(g == 0 ? "" : " + ").append(blocks[g].path());
         }
         int[] shape = rows == 1 && blocks[0].shape().length == 1 ? new int[] {width} : new int[] {rows, width};
-        return new WeightStore.Array(path.toString(), shape, out);
+        return new WeightStore.Array(path.toString(), shape, () -> out);
     }
 }

@@ -54,11 +54,12 @@ final class LayerChecks {
     }
 
     Tensor tensor(LayerConfig c, String name, String role, WeightStore.Array a) {
+        float[] values = WeightChecks.values(file, c, name, a);
         try {
-            return new Tensor(name, role, a.shape(), a.values());
+            return new Tensor(name, role, a.shape(), values);
         } catch (IllegalArgumentException e) {
             throw KquantException.of("%s: layer %s weight %s at %s has shape %s that does not match its %d values",
-                    file, c.name(), name, a.path(), Arrays.toString(a.shape()), a.values().length);
+                    file, c.name(), name, a.path(), Arrays.toString(a.shape()), values.length);
         }
     }
 

@@ -18,10 +18,12 @@ final class LegacyWeights implements WeightStore {
 
     private final Group root;
     private final String file;
+    private final long fileSize;
 
-    LegacyWeights(Group root, String file) {
+    LegacyWeights(Group root, String file, long fileSize) {
         this.root = root;
         this.file = file;
+        this.fileSize = fileSize;
     }
 
     @Override
@@ -41,7 +43,7 @@ final class LegacyWeights implements WeightStore {
                 throw KquantException.of("%s: layer %s lists weight %s but %s/%s is not in the file",
                         file, layer.name(), name, group.getPath(), name);
             }
-            out.add(new Array(dataset.getPath(), dataset.getDimensions(), Hdf5.floats(dataset, file)));
+            out.add(Hdf5.array(dataset, file, fileSize));
         }
         return out;
     }

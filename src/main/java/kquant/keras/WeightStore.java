@@ -1,12 +1,22 @@
 package kquant.keras;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Where a file keeps each layer's weight arrays; one implementation per on-disk layout. */
 interface WeightStore {
 
-    /** One stored array, with the path it was read from (for error messages). */
-    record Array(String path, int[] shape, float[] values) {
+    /**
+     * One stored array, with the path it is read from (for error messages). Its shape comes from
+     * the file's header; its values are read only when asked for, so that the shape can be
+     * checked against the layer's config first.
+     */
+    record Array(String path, int[] shape, Supplier<float[]> reader) {
+
+        /** Reads the values (each call reads them again). */
+        float[] values() {
+            return reader.get();
+        }
     }
 
     /**

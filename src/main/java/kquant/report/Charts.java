@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import kquant.GeneratedText;
 import kquant.Numbers;
 import kquant.engine.SideBySide;
 import kquant.fixed.ActivationKernel;
@@ -212,8 +213,8 @@ final class Charts {
         StringBuilder csv = new StringBuilder("tensor,step,saturations\n");
         for (Map.Entry<String, long[]> e : counts.entrySet()) {
             for (int t = 0; t < e.getValue().length; t++) {
-                data.addValue(e.getValue()[t], e.getKey(), "step " + t);
-                csv.append(e.getKey()).append(',').append(t).append(',').append(e.getValue()[t]).append('\n');
+                data.addValue(e.getValue()[t], GeneratedText.label(e.getKey()), "step " + t);
+                csv.append(GeneratedText.csvCell(e.getKey())).append(',').append(t).append(',').append(e.getValue()[t]).append('\n');
             }
         }
         JFreeChart chart = ChartFactory.createBarChart(run.label() + ": saturations per tensor and timestep", "timestep",
@@ -243,7 +244,7 @@ final class Charts {
         List<XYSeries> series = new ArrayList<>();
         for (int s = 0; s < data.getSeriesCount(); s++) {
             series.add(data.getSeries(s));
-            sb.append(',').append(data.getSeries(s).getKey().toString().replace(',', ';'));
+            sb.append(',').append(GeneratedText.csvCell(data.getSeries(s).getKey().toString()));
         }
         sb.append('\n');
         int rows = series.get(0).getItemCount();

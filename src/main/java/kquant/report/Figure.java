@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.XYPlot;
+import kquant.GeneratedText;
 import org.jfree.svg.SVGGraphics2D;
 
 /**
@@ -43,6 +44,10 @@ record Figure(String id, String title, String svg, String csv, String csvName, S
                 }
             }
 
+        }
+        // titles and legends name layers, whose names a model file controls: keep them short for the layout
+        if (chart.getTitle() != null) {
+            chart.getTitle().setText(GeneratedText.label(chart.getTitle().getText()));
         }
         SVGGraphics2D g = new SVGGraphics2D(WIDTH, HEIGHT);
         g.setDefsKeyPrefix(id + "-");

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import kquant.AtomicFiles;
-import kquant.KquantException;
+import kquant.OutputFolder;
 import kquant.calibrate.Calibration;
 import java.util.function.IntConsumer;
 import kquant.data.SequenceSource;
@@ -19,10 +19,12 @@ import kquant.model.Model;
 /**
  * Writes a report folder: {@code index.html} (one self-contained page: inline CSS and SVG, no
  * script, nothing fetched), {@code metrics.json}, and {@code data/<figure>.csv} for every
- * charted series. The folder is replaced whole; one that holds something other than a kquant
- * report is kept unless forced.
+ * charted series. The folder is replaced whole, and only while it holds nothing but an earlier
+ * kquant report (with {@code --force}, any kquant output).
  */
 public final class Report {
+
+    private static final OutputFolder.Kind KIND = OutputFolder.Kind.of("report");
 
     /** What the report is about, for its title and footer. */
     public record Context(String modelFile, String dataFile, String tool) {
@@ -44,7 +46,7 @@ public final class Report {
             Map<Path, Calibration> calibrations, Context context, IntConsumer progress) {
         checkTarget(folder, force);
         List<String> summary = new ArrayList<>();
-        AtomicFiles.writeFolder(folder, true, dir -> {
+        AtomicFiles.writeFolder(folder, KIND, replace(force), dir -> {
             Path csv = Files.createDirectories(dir.resolve("data"));
             Analysis a = new Analysis(model, data, targets, calibrations, csv, progress);
             summary.addAll(write(dir, a, context));
@@ -106,26 +108,12 @@ public final class Report {
         return summary;
     }
 
-    /** A folder we may replace: missing, empty, or a previous kquant report. */
+    /** A folder we may replace: missing, empty, or a previous kquant report (with --force, any kquant output). */
     private static void checkTarget(Path folder, boolean force) {
-        if (force || !Files.isDirectory(folder)) {
-            return;
-        }
-        try (var s = Files.list(folder)) {
-            if (s.findAny().isEmpty()) {
-                return;
-            }
-        } catch (IOException e) {
-            throw KquantException.of("%s: cannot read: %s", folder, e.getMessage());
-        }
-        Path metrics = folder.resolve("metrics.json");
-        try {
-            if (Files.isRegularFile(metrics) && Files.readString(metrics).contains("\"kquant_report\"")) {
-                return;
-            }
-        } catch (IOException e) {
-            // unreadable: treat as not ours
-        }
-        throw KquantException.of("%s: folder exists and is not a kquant report; use --force to replace it", folder);
+        OutputFolder.check(folder, KIND, replace(force));
+    }
+
+    private static OutputFolder.Replace replace(boolean force) {
+        return force ? OutputFolder.Replace.ANY_OUTPUT : OutputFolder.Replace.SAME_KIND;
     }
 }

@@ -3,6 +3,7 @@ package kquant.report;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import kquant.GeneratedText;
 import kquant.engine.SideBySide;
 import kquant.fixed.Scheme;
 
@@ -21,7 +22,7 @@ final class Summary {
         for (Analysis.Run r : a.runs) {
             SideBySide.TensorError o = r.result().output();
             long sats = r.result().saturations().total();
-            out.add(String.format(Locale.ROOT, "%s: output SQNR %s against the float32 engine, largest error %.3g, %s.", r.label(),
+            out.add(String.format(Locale.ROOT, "%s: output SQNR %s against the float32 engine, largest error %.3g, %s.", GeneratedText.label(r.label()),
                     db(o.sqnrDb()), o.maxAbs(), sats == 0 ? "no value clipped" : sats + " values clipped"));
         }
         // the internal tensor that loses most, over every calibration (errors add up towards the
@@ -40,7 +41,8 @@ final class Summary {
             }
         }
         if (worst != null) {
-            out.add(String.format(Locale.ROOT, "Worst tensor before the output layer: %s in %s, %s.", worst.tensor(), worstRun.label(),
+            out.add(String.format(Locale.ROOT, "Worst tensor before the output layer: %s in %s, %s.", GeneratedText.label(worst.tensor()),
+                    GeneratedText.label(worstRun.label()),
                     db(worst.sqnrDb())));
         }
         for (String state : a.errorTensors()) {
@@ -55,8 +57,8 @@ final class Summary {
                 }
             }
             double growth = e.rms(e.steps() - 1) / e.rms(0);
-            out.add(String.format(Locale.ROOT, "Worst timestep of %s: step %d (RMS error %.3g in %s). %s", state, worstStep,
-                    e.rms(worstStep), worstRun.label(), growth > 1.5
+            out.add(String.format(Locale.ROOT, "Worst timestep of %s: step %d (RMS error %.3g in %s). %s", GeneratedText.label(state),
+                    worstStep, e.rms(worstStep), GeneratedText.label(worstRun.label()), growth > 1.5
                             ? String.format(Locale.ROOT, "The error grows with time: %.1f times larger at the last step than at the first.", growth)
                             : growth < 0.67 ? "The error shrinks with time." : "The error does not grow with time."));
         }
@@ -69,7 +71,7 @@ final class Summary {
         for (Analysis.Run r : a.runs) {
             Scheme s = r.calibration().scheme();
             double db = r.result().output().sqnrDb();
-            String name = r.file().getFileName().toString();
+            String name = GeneratedText.label(r.file().getFileName().toString());
             if (r.result().saturations().total() > 0) {
                 out.add("Try: " + name + " clips " + r.result().saturations().total() + " values on this data; if such data is "
                         + "typical, kquant calibrate --headroom 1 gives activations twice the range (at half the precision: compare both).");

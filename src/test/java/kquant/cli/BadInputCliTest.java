@@ -17,6 +17,7 @@ import kquant.fixtures.FixtureLayer;
 import kquant.fixtures.KerasFixtures;
 import kquant.testing.Cli;
 import kquant.testing.Paths2;
+import kquant.testing.Refusals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,18 +34,7 @@ class BadInputCliTest {
     private static final String TEST_X = Paths2.demo("test_X.npy").toString();
 
     private void assertFails(Cli.Result r, String... expected) throws IOException {
-        assertEquals(1, r.code(), r.toString());
-        assertEquals("", r.out().trim(), "nothing on stdout");
-        String err = r.err().trim();
-        assertFalse(err.contains("\n"), "one line: " + err);
-        assertTrue(err.startsWith("kquant: "), err);
-        assertFalse(err.contains("Exception") || err.contains("\tat "), "no stack trace: " + err);
-        for (String e : expected) {
-            assertTrue(err.contains(e), "'" + e + "' missing from: " + err);
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith("out")), "no output written");
-        }
+        Refusals.assertRefused(r, dir, expected);
     }
 
     private Cli.Result predict(String model, String data) {
@@ -58,7 +48,7 @@ class BadInputCliTest {
         assertFails(predict(text.toString(), TEST_X), "notes.h5", "not a Keras model file");
         byte[] demo = Files.readAllBytes(Path.of(MODEL));
         Path truncated = KerasFixtures.bytes(dir, "cut.h5", java.util.Arrays.copyOf(demo, 4000));
-        assertFails(predict(truncated.toString(), TEST_X), "cut.h5", "cannot read the HDF5 file");
+        assertFails(predict(truncated.toString(), TEST_X), "cut.h5", "truncated", "64128", "4000");
         Path plain = dir.resolve("plain.h5");
         try (io.jhdf.WritableHdfFile w = io.jhdf.HdfFile.write(plain)) {
             w.putDataset("x", new float[] {1});

@@ -39,7 +39,7 @@ class ExportCliTest {
         try (Stream<Path> s = Files.list(dir.resolve("a"))) {
             files = s.map(p -> p.getFileName().toString()).sorted().toList();
         }
-        assertEquals(List.of("CMakeLists.txt", "Makefile", "SPEC.md", "demo_model.c", "demo_model.h", "demo_test.c", "demo_vectors.bin",
+        assertEquals(List.of(".kquant-files", "CMakeLists.txt", "Makefile", "SPEC.md", "demo_model.c", "demo_model.h", "demo_test.c", "demo_vectors.bin",
                 "demo_weights.c", "demo_weights.h", "kq_fixed.h", "kq_kernels.h", "kq_matvec_a16w8.h", "kq_matvec_q15.h"), files);
         for (String f : files) {
             assertEquals(-1, Files.mismatch(dir.resolve("a").resolve(f), dir.resolve("b").resolve(f)), f);
@@ -65,10 +65,15 @@ class ExportCliTest {
         Path taken = Files.createDirectories(dir.resolve("taken"));
         Files.writeString(taken.resolve("mine.c"), "int x;");
         Cli.Result r = export(taken);
-        assertTrue(r.code() == 1 && r.err().contains("taken: folder exists and holds other files; use --force"), r.toString());
+        assertTrue(r.code() == 1 && r.err().contains("taken: holds mine.c, which kquant did not write; nothing was replaced"), r.toString());
+        r = export(taken, "--force");
+        assertTrue(r.code() == 1 && r.err().contains("taken: holds mine.c, which kquant did not write"), "--force does not replace it: " + r);
         assertTrue(Files.exists(taken.resolve("mine.c")));
-        assertEquals(0, export(taken, "--force").code(), "--force replaces it");
-        assertFalse(Files.exists(taken.resolve("mine.c")));
+        Files.delete(taken.resolve("mine.c"));
+        assertEquals(0, export(taken).code(), "an empty folder is written");
+        r = export(taken);
+        assertTrue(r.code() == 1 && r.err().contains("taken: folder exists and holds an earlier kquant export; use --force"), r.toString());
+        assertEquals(0, export(taken, "--force").code(), "--force replaces kquant's own export");
 
         r = Cli.run("export", MODEL, "--calibration", CAL, "--out", dir.resolve("p").toString(), "--prefix", "3d-model");
         assertTrue(r.code() == 1 && r.err().contains("--prefix 3d-model: not a valid C identifier"), r.toString());

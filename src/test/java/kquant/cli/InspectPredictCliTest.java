@@ -87,7 +87,7 @@ class InspectPredictCliTest {
         try (Stream<Path> s = Files.list(trace)) {
             files = s.map(p -> p.getFileName().toString()).sorted().toList();
         }
-        assertEquals(List.of("dense.output.csv", "dense.preact.csv", "input.csv", "simple_rnn.input_part.csv",
+        assertEquals(List.of(".kquant-files", "dense.output.csv", "dense.preact.csv", "input.csv", "simple_rnn.input_part.csv",
                 "simple_rnn.preact.csv", "simple_rnn.recurrent_part.csv", "simple_rnn.state.csv"), files);
         List<String> state = Files.readAllLines(trace.resolve("simple_rnn.state.csv"));
         assertEquals(1 + 365 * 5, state.size(), "a header and one row per sample and step");

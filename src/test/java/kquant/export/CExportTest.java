@@ -160,9 +160,10 @@ class CExportTest {
         Path taken = dir.resolve("taken");
         Files.createDirectories(taken);
         Files.writeString(taken.resolve("notes.txt"), "mine");
-        KquantException e = assertThrows(KquantException.class, () -> CExporter.checkTarget(taken, false));
-        assertTrue(e.getMessage().contains("holds other files; use --force"), e.getMessage());
-        CExporter.checkTarget(taken, true);
+        for (boolean force : new boolean[] {false, true}) {
+            KquantException e = assertThrows(KquantException.class, () -> CExporter.checkTarget(taken, force));
+            assertTrue(e.getMessage().contains("holds notes.txt, which kquant did not write"), e.getMessage());
+        }
         assertTrue(Files.exists(taken.resolve("notes.txt")), "checking does not delete anything");
         for (String bad : new String[] {"9lives", "my-model", "int", "kq_mine", ""}) {
             KquantException p = assertThrows(KquantException.class, () -> new CNames(bad));

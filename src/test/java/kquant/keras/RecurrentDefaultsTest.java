@@ -178,8 +178,8 @@ class RecurrentDefaultsTest {
             }
             float[] filled = new float[n];
             java.util.Arrays.fill(filled, values[0]);
-            return new WeightStore.Array(path, shape, filled);
+            return new WeightStore.Array(path, shape, () -> filled);
         }
-        return new WeightStore.Array(path, shape, values);
+        return new WeightStore.Array(path, shape, () -> values);
     }
 }

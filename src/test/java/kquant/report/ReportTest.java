@@ -168,7 +168,7 @@ class ReportTest {
         Files.writeString(mine.resolve("notes.txt"), "keep me");
         KquantException e = assertThrows(KquantException.class, () -> Report.write(mine, false, KerasLoader.load(Path.of(MODEL)), null, null,
                 java.util.Map.of(), new Report.Context("m", "d", "t"), null));
-        assertTrue(e.getMessage().contains("not a kquant report"), e.getMessage());
+        assertTrue(e.getMessage().contains("holds notes.txt, which kquant did not write"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("r1")) || Files.exists(dir.resolve("r2")) || Files.exists(dir.resolve("r3")), "nothing written");
     }
 }
