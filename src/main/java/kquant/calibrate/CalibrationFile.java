@@ -51,6 +51,14 @@ public final class CalibrationFile {
         ObjectNode model = root.putObject("model");
         model.put("file", c.model().file());
         model.put("weights_sha256", c.model().weightsSha256());
+        Calibration.Folded folded = c.model().normalization();
+        if (folded != null) {
+            ObjectNode n = model.putObject("normalization");
+            n.put("file", folded.file());
+            n.put("sha256", folded.sha256());
+            n.put("folded_weights_sha256", folded.foldedWeightsSha256());
+            n.setAll((ObjectNode) JSON.valueToTree(folded.details()));
+        }
         root.put("scheme", c.scheme().cliName());
         ObjectNode method = root.putObject("method");
         method.put("name", c.method().name());
@@ -146,24 +154,61 @@ public final class CalibrationFile {
     }
 
     /**
-     * Reads a calibration and checks that it belongs to {@code model}.
+     * Reads a calibration and checks that it belongs to {@code model}, made without a normalization.
      *
      * @throws KquantException naming the file: not JSON, not a calibration, another version,
-     *                         another model, or a missing or impossible format
+     *                         another model, made with --normalization, or a missing or impossible format
      */
     public static Calibration read(Path path, Model model) {
+        return read(path, model, null, null);
+    }
+
+    /**
+     * Reads a calibration and checks that it belongs to {@code model} with {@code folding} folded in
+     * (null: none), the normalization read from {@code normalization} (null: none): a calibration
+     * made with a normalization is refused without it or with another one, and one made without a
+     * normalization is refused with one.
+     *
+     * @param model  the model as trained (not folded)
+     */
+    public static Calibration read(Path path, Model model, kquant.model.Folding folding, kquant.data.NormalizationFile normalization) {
         Calibration c = read(path);
-        if (!c.model().weightsSha256().equals(model.weightsSha256())) {
-            throw KquantException.of("%s: calibration is for %s (weights sha256 %s...), not for %s (weights sha256 %s...)",
-                    path, c.model().file(), c.model().weightsSha256().substring(0, 12), model.source().file(),
-                    model.weightsSha256().substring(0, 12));
+        Calibration.Folded made = c.model().normalization();
+        if (made != null && normalization == null) {
+            throw KquantException.of("%s: calibration was made with --normalization %s (sha256 %s...); give the same --normalization",
+                    path, made.file(), made.sha256().substring(0, 12));
         }
-        for (kquant.fixed.TensorNames.Entry e : kquant.fixed.TensorNames.of(model)) {
+        if (made == null && normalization != null) {
+            throw KquantException.of("%s: calibration was made without --normalization, but %s is given; calibrate with it, or leave it out",
+                    path, normalization.file());
+        }
+        if (made != null && !made.sha256().equals(normalization.sha256())) {
+            throw KquantException.of("%s: calibration was made with normalization %s (sha256 %s...), not with %s (sha256 %s...)",
+                    path, made.file(), made.sha256().substring(0, 12), normalization.file(), normalization.sha256().substring(0, 12));
+        }
+        checkModel(path, c, model);
+        Model calibrated = model;
+        if (made != null) {
+            calibrated = folding.folded();
+            if (!made.foldedWeightsSha256().equals(calibrated.weightsSha256())) {
+                throw KquantException.of("%s: its folded weights (sha256 %s...) are not what this kquant folds (sha256 %s...); calibrate again",
+                        path, made.foldedWeightsSha256().substring(0, 12), calibrated.weightsSha256().substring(0, 12));
+            }
+        }
+        for (kquant.fixed.TensorNames.Entry e : kquant.fixed.TensorNames.of(calibrated)) {
             if (!c.tensors().containsKey(e.name())) {
                 throw KquantException.of("%s: no format for tensor %s", path, e.name());
             }
         }
         return c;
+    }
+
+    private static void checkModel(Path path, Calibration c, Model model) {
+        if (!c.model().weightsSha256().equals(model.weightsSha256())) {
+            throw KquantException.of("%s: calibration is for %s (weights sha256 %s...), not for %s (weights sha256 %s...)",
+                    path, c.model().file(), c.model().weightsSha256().substring(0, 12), model.source().file(),
+                    model.weightsSha256().substring(0, 12));
+        }
     }
 
     /** Reads a calibration without checking which model it belongs to. */
@@ -188,7 +233,7 @@ public final class CalibrationFile {
         try {
             Scheme scheme = Scheme.parse(text(root, "scheme"));
             JsonNode m = root.get("model");
-            Calibration.ModelRef model = new Calibration.ModelRef(text(m, "file"), text(m, "weights_sha256"));
+            Calibration.ModelRef model = new Calibration.ModelRef(text(m, "file"), text(m, "weights_sha256"), folded(m.get("normalization")));
             JsonNode meth = root.get("method");
             Map<String, Object> params = new LinkedHashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = meth.path("params").fields(); it.hasNext();) {
@@ -236,6 +281,54 @@ public final class CalibrationFile {
         } catch (RuntimeException e) {
             throw KquantException.of("%s: corrupt calibration file (%s)", path, e.getClass().getSimpleName());
         }
+    }
+
+    /**
+     * What a calibration records of a folded normalization: the file and its hash, the folded
+     * model's hash, and per input and output the raw code and the split of the affine map into
+     * whole codes, a power of two, and the factors folded into the weights ({@link kquant.model.RawUnits}).
+     */
+    public static Calibration.Folded describe(kquant.data.NormalizationFile file, kquant.model.Folding folding) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("formula", "folded value = (raw - code_mean) * 2^exponent; standardized = folded value * multiplier + shift");
+        details.put("inputs", channels(folding.units().inputs()));
+        if (folding.units().denormalizesOutputs()) {
+            details.put("outputs", channels(folding.units().outputs()));
+        }
+        return new Calibration.Folded(file.file().getFileName().toString(), file.sha256(), folding.folded().weightsSha256(), details);
+    }
+
+    private static java.util.List<Object> channels(java.util.List<kquant.model.RawUnits.Channel> side) {
+        java.util.List<Object> out = new java.util.ArrayList<>();
+        for (kquant.model.RawUnits.Channel c : side) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", c.feature().name());
+            m.put("unit", c.feature().unit());
+            m.put("offset", Numbers.decimal(c.feature().offset(), Numbers.FLOAT64_DIGITS));
+            m.put("scale", Numbers.decimal(c.feature().scale(), Numbers.FLOAT64_DIGITS));
+            if (c.feature().code() != null) {
+                m.put("code", c.feature().code().typeName());
+                m.put("lsb", Numbers.decimal(c.feature().code().lsb(), Numbers.FLOAT64_DIGITS));
+            }
+            m.put("code_mean", c.codeOffset());
+            m.put("exponent", c.exponent());
+            m.put("multiplier", Numbers.decimal(c.multiplier(), Numbers.FLOAT64_DIGITS));
+            m.put("shift", Numbers.decimal(c.shift(), Numbers.FLOAT64_DIGITS));
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** The normalization block of the model, or null. */
+    private static Calibration.Folded folded(JsonNode n) {
+        if (n == null) {
+            return null;
+        }
+        Map<String, Object> details = DECIMALS.convertValue(n, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
+        details.remove("file");
+        details.remove("sha256");
+        details.remove("folded_weights_sha256");
+        return new Calibration.Folded(text(n, "file"), text(n, "sha256"), text(n, "folded_weights_sha256"), details);
     }
 
     private static String text(JsonNode n, String key) {

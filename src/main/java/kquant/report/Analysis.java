@@ -16,9 +16,11 @@ import kquant.engine.FixedEngine;
 import kquant.engine.FloatEngine;
 import kquant.engine.Runner;
 import kquant.engine.SideBySide;
+import kquant.fixed.QRawIo;
 import kquant.fixed.QuantizedModel;
 import kquant.fixed.TensorNames;
 import kquant.model.Model;
+import kquant.model.RawUnits;
 import kquant.model.Shape;
 
 /**
@@ -35,9 +37,14 @@ final class Analysis {
     /** Output units that get a chart of their own. */
     static final int CHARTED_UNITS = 16;
 
-    /** One calibration's results. */
+    /**
+     * One calibration's results. With physical units ({@link #units}), {@code output} and {@code task} are
+     * in standardized units (each output divided by its scale, so that outputs in different units weigh
+     * alike, as in training) and {@code perUnit} and {@code taskPerUnit} in physical units, centred on
+     * each output's offset (so that the SQNR measures the signal, not the offset).
+     */
     record Run(String label, Path file, Calibration calibration, QuantizedModel quantized, SideBySide.Result result, Metrics output,
-            List<Metrics> perUnit, Metrics task) {
+            List<Metrics> perUnit, Metrics task, List<Metrics> taskPerUnit) {
 
         /** The size of one step of {@code tensor}'s format, or NaN when it has none (x·W parts). */
         double lsb(String tensor) {
@@ -54,11 +61,15 @@ final class Analysis {
     }
 
     final Model model;
+    /** The units of a model with its normalization folded in, when its outputs are shown in physical units; else null. */
+    final RawUnits units;
     final int samples;
     final boolean hasTargets;
     final int outputUnits;
     /** The float32 engine against the true values; null without targets. */
     final Metrics floatTask;
+    /** The same per output (physical units, centred); null without targets. */
+    final List<Metrics> floatTaskPerUnit;
     final List<Run> runs = new ArrayList<>();
     final List<OutputSeries> outputs = new ArrayList<>();
     final Map<String, Distribution> distributions = new LinkedHashMap<>();
@@ -67,9 +78,10 @@ final class Analysis {
      * @param targets   the true outputs, row for row with {@code data}; may be null
      * @param csv       the folder the full output series are written to ({@code output-<unit>.csv})
      */
-    Analysis(Model model, SequenceSource data, SequenceSource targets, Map<Path, Calibration> calibrations, Path csv,
+    Analysis(Model model, RawUnits units, SequenceSource data, SequenceSource targets, Map<Path, Calibration> calibrations, Path csv,
             IntConsumer progress) throws IOException {
         this.model = model;
+        this.units = units != null && units.denormalizesOutputs() ? units : null;
         this.samples = data.count();
         this.hasTargets = targets != null;
         Shape out = model.outputShape();
@@ -93,7 +105,11 @@ final class Analysis {
         for (int u = 0; u < Math.min(outputUnits, CHARTED_UNITS); u++) {
             outputs.add(new OutputSeries(samples, names, csv.resolve("output-" + u + ".csv")));
         }
-        OutputSums sums = new OutputSums(engines.size(), outputUnits, targets != null);
+        List<QRawIo> io = new ArrayList<>();
+        for (FixedEngine e : engines) {
+            io.add(this.units == null ? null : new QRawIo(e.quantized(), this.units));
+        }
+        OutputSums sums = new OutputSums(engines.size(), outputUnits, targets != null, io);
         List<SideBySide.Result> results;
         try {
             results = SideBySide.compare(reference, engines, data, targets, sums, progress);
@@ -109,10 +125,29 @@ final class Analysis {
                 perUnit.add(s.metrics());
             }
             runs.add(new Run(names.get(i + 1), e.getKey(), e.getValue(), engines.get(i).quantized(), results.get(i), sums.all[i].metrics(),
-                    perUnit, targets == null ? null : sums.task[i + 1].metrics()));
+                    perUnit, targets == null ? null : sums.task[i + 1].metrics(), targets == null ? null : metrics(sums.taskPerUnit[i + 1])));
         }
         this.floatTask = targets == null ? null : sums.task[0].metrics();
+        this.floatTaskPerUnit = targets == null ? null : metrics(sums.taskPerUnit[0]);
         distributions(reference, data);
+    }
+
+    private static List<Metrics> metrics(Metrics.Sums[] sums) {
+        List<Metrics> out = new ArrayList<>();
+        for (Metrics.Sums s : sums) {
+            out.add(s.metrics());
+        }
+        return out;
+    }
+
+    /** Output u's name for charts and tables: {@code output 0}, or with physical units {@code next_temp_max (°C)}. */
+    String outputLabel(int u) {
+        return units == null ? "output " + u : units.outputs().get(u).feature().label();
+    }
+
+    /** Output u's unit, empty without physical units. */
+    String outputUnit(int u) {
+        return units == null ? "" : units.outputs().get(u).feature().unit();
     }
 
     private static String label(Path file, Calibration c) {
@@ -125,11 +160,21 @@ final class Analysis {
         final Metrics.Sums[][] perUnit;
         /** [0] float32 against the truth, [1 + i] calibration i against the truth. */
         final Metrics.Sums[] task;
+        final Metrics.Sums[][] taskPerUnit;
+        /** Per engine, its raw-code boundary when outputs are shown in physical units. */
+        final List<QRawIo> io;
 
-        OutputSums(int engines, int units, boolean truth) {
+        OutputSums(int engines, int units, boolean truth, List<QRawIo> io) {
+            this.io = io;
             all = new Metrics.Sums[engines];
             perUnit = new Metrics.Sums[engines][units];
             task = truth ? new Metrics.Sums[engines + 1] : null;
+            taskPerUnit = truth ? new Metrics.Sums[engines + 1][units] : null;
+            for (int e = 0; truth && e <= engines; e++) {
+                for (int u = 0; u < units; u++) {
+                    taskPerUnit[e][u] = new Metrics.Sums();
+                }
+            }
             for (int e = 0; e < engines; e++) {
                 all[e] = new Metrics.Sums();
                 for (int u = 0; u < units; u++) {
@@ -147,27 +192,29 @@ final class Analysis {
             double[] row = new double[1 + fixed.size() + (truth != null ? 1 : 0)];
             for (int s = 0; s < reference.length; s++) {
                 for (int k = 0; k < width; k++) {
-                    double ref = reference[s][k];
                     int unit = k % outputUnits;
+                    double ref = physical(-1, unit, reference[s][k]);
                     double t = truth == null ? 0 : truth[truthOffset + s * width + k];
                     for (int e = 0; e < fixed.size(); e++) {
-                        double v = fixed.get(e)[s][k];
-                        all[e].add(ref, v);
-                        perUnit[e][unit].add(ref, v);
+                        double v = physical(e, unit, fixed.get(e)[s][k]);
+                        all[e].add(standardized(unit, ref), standardized(unit, v));
+                        perUnit[e][unit].add(centred(unit, ref), centred(unit, v));
                         if (truth != null) {
-                            task[e + 1].add(t, v);
+                            task[e + 1].add(standardized(unit, t), standardized(unit, v));
+                            taskPerUnit[e + 1][unit].add(centred(unit, t), centred(unit, v));
                         }
                     }
                     if (truth != null) {
-                        task[0].add(t, ref);
+                        task[0].add(standardized(unit, t), standardized(unit, ref));
+                        taskPerUnit[0][unit].add(centred(unit, t), centred(unit, ref));
                     }
                 }
                 // the chart shows each sample's last output step
                 int last = width - outputUnits;
                 for (int u = 0; u < outputs.size(); u++) {
-                    row[0] = reference[s][last + u];
+                    row[0] = physical(-1, u, reference[s][last + u]);
                     for (int e = 0; e < fixed.size(); e++) {
-                        row[1 + e] = fixed.get(e)[s][last + u];
+                        row[1 + e] = physical(e, u, fixed.get(e)[s][last + u]);
                     }
                     if (truth != null) {
                         row[row.length - 1] = truth[truthOffset + s * width + last + u];
@@ -175,6 +222,37 @@ final class Analysis {
                     outputs.get(u).add(first + s, row);
                 }
             }
+        }
+
+        /**
+         * An output in physical units: the float32 engine's ({@code engine} -1) through the folded units, an
+         * integer engine's through its declared output code, as the exported C returns it; as it is without units.
+         */
+        private double physical(int engine, int unit, double v) {
+            if (units == null) {
+                return v;
+            }
+            if (engine < 0) {
+                return units.physicalOutput(unit, v);
+            }
+            QRawIo q = io.get(engine);
+            return q.physicalOutput(unit, (int) kquant.fixed.Fixed.quantizeUnclamped(v, runsOutputFrac(engine)));
+        }
+
+        private int runsOutputFrac(int engine) {
+            return io.get(engine).modelOutputFrac();
+        }
+
+        private double standardized(int unit, double physical) {
+            if (units == null) {
+                return physical;
+            }
+            kquant.model.Normalization.Feature f = units.outputs().get(unit).feature();
+            return (physical - f.offset()) / f.scale();
+        }
+
+        private double centred(int unit, double physical) {
+            return units == null ? physical : physical - units.outputs().get(unit).feature().offset();
         }
     }
 
