@@ -173,28 +173,9 @@ public final class CalibrationFile {
      */
     public static Calibration read(Path path, Model model, kquant.model.Folding folding, kquant.data.NormalizationFile normalization) {
         Calibration c = read(path);
-        Calibration.Folded made = c.model().normalization();
-        if (made != null && normalization == null) {
-            throw KquantException.of("%s: calibration was made with --normalization %s (sha256 %s...); give the same --normalization",
-                    path, made.file(), made.sha256().substring(0, 12));
-        }
-        if (made == null && normalization != null) {
-            throw KquantException.of("%s: calibration was made without --normalization, but %s is given; calibrate with it, or leave it out",
-                    path, normalization.file());
-        }
-        if (made != null && !made.sha256().equals(normalization.sha256())) {
-            throw KquantException.of("%s: calibration was made with normalization %s (sha256 %s...), not with %s (sha256 %s...)",
-                    path, made.file(), made.sha256().substring(0, 12), normalization.file(), normalization.sha256().substring(0, 12));
-        }
+        FoldedCalibration.checkNormalization(path, c, folding, normalization);
         checkModel(path, c, model);
-        Model calibrated = model;
-        if (made != null) {
-            calibrated = folding.folded();
-            if (!made.foldedWeightsSha256().equals(calibrated.weightsSha256())) {
-                throw KquantException.of("%s: its folded weights (sha256 %s...) are not what this kquant folds (sha256 %s...); calibrate again",
-                        path, made.foldedWeightsSha256().substring(0, 12), calibrated.weightsSha256().substring(0, 12));
-            }
-        }
+        Model calibrated = FoldedCalibration.checkFolding(path, c, model, folding);
         for (kquant.fixed.TensorNames.Entry e : kquant.fixed.TensorNames.of(calibrated)) {
             if (!c.tensors().containsKey(e.name())) {
                 throw KquantException.of("%s: no format for tensor %s", path, e.name());
@@ -281,42 +262,6 @@ public final class CalibrationFile {
         } catch (RuntimeException e) {
             throw KquantException.of("%s: corrupt calibration file (%s)", path, e.getClass().getSimpleName());
         }
-    }
-
-    /**
-     * What a calibration records of a folded normalization: the file and its hash, the folded
-     * model's hash, and per input and output the raw code and the split of the affine map into
-     * whole codes, a power of two, and the factors folded into the weights ({@link kquant.model.RawUnits}).
-     */
-    public static Calibration.Folded describe(kquant.data.NormalizationFile file, kquant.model.Folding folding) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("formula", "folded value = (raw - code_mean) * 2^exponent; standardized = folded value * multiplier + shift");
-        details.put("inputs", channels(folding.units().inputs()));
-        if (folding.units().denormalizesOutputs()) {
-            details.put("outputs", channels(folding.units().outputs()));
-        }
-        return new Calibration.Folded(file.file().getFileName().toString(), file.sha256(), folding.folded().weightsSha256(), details);
-    }
-
-    private static java.util.List<Object> channels(java.util.List<kquant.model.RawUnits.Channel> side) {
-        java.util.List<Object> out = new java.util.ArrayList<>();
-        for (kquant.model.RawUnits.Channel c : side) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", c.feature().name());
-            m.put("unit", c.feature().unit());
-            m.put("offset", Numbers.decimal(c.feature().offset(), Numbers.FLOAT64_DIGITS));
-            m.put("scale", Numbers.decimal(c.feature().scale(), Numbers.FLOAT64_DIGITS));
-            if (c.feature().code() != null) {
-                m.put("code", c.feature().code().typeName());
-                m.put("lsb", Numbers.decimal(c.feature().code().lsb(), Numbers.FLOAT64_DIGITS));
-            }
-            m.put("code_mean", c.codeOffset());
-            m.put("exponent", c.exponent());
-            m.put("multiplier", Numbers.decimal(c.multiplier(), Numbers.FLOAT64_DIGITS));
-            m.put("shift", Numbers.decimal(c.shift(), Numbers.FLOAT64_DIGITS));
-            out.add(m);
-        }
-        return out;
     }
 
     /** The normalization block of the model, or null. */

@@ -1,8 +1,10 @@
 package kquant.calibrate;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import kquant.KquantException;
 import kquant.Numbers;
 import kquant.data.NormalizationFile;
@@ -41,8 +43,78 @@ public final class FoldedCalibration {
         }
         warnings.flush();
         Calibration.ModelRef ref = new Calibration.ModelRef(folding.original().source().file(), folding.original().weightsSha256(),
-                CalibrationFile.describe(file, folding));
+                describe(file, folding));
         return c.withModel(ref);
+    }
+
+    /**
+     * Refuses a calibration made with a normalization when none is given, or another one; and one made
+     * without a normalization when one is given: each by name.
+     */
+    static void checkNormalization(java.nio.file.Path path, Calibration c, Folding folding, NormalizationFile normalization) {
+        Calibration.Folded made = c.model().normalization();
+        if (made != null && normalization == null) {
+            throw KquantException.of("%s: calibration was made with --normalization %s (sha256 %s...); give the same --normalization",
+                    path, made.file(), made.sha256().substring(0, 12));
+        }
+        if (made == null && normalization != null) {
+            throw KquantException.of("%s: calibration was made without --normalization, but %s is given; calibrate with it, or leave it out",
+                    path, normalization.file());
+        }
+        if (made != null && !made.sha256().equals(normalization.sha256())) {
+            throw KquantException.of("%s: calibration was made with normalization %s (sha256 %s...), not with %s (sha256 %s...)",
+                    path, made.file(), made.sha256().substring(0, 12), normalization.file(), normalization.sha256().substring(0, 12));
+        }
+    }
+
+    /** The model the formats are for: {@code model}, or its folded form, whose hash the calibration must record. */
+    static kquant.model.Model checkFolding(java.nio.file.Path path, Calibration c, kquant.model.Model model, Folding folding) {
+        Calibration.Folded made = c.model().normalization();
+        if (made == null) {
+            return model;
+        }
+        kquant.model.Model calibrated = folding.folded();
+        if (!made.foldedWeightsSha256().equals(calibrated.weightsSha256())) {
+            throw KquantException.of("%s: its folded weights (sha256 %s...) are not what this kquant folds (sha256 %s...); calibrate again",
+                    path, made.foldedWeightsSha256().substring(0, 12), calibrated.weightsSha256().substring(0, 12));
+        }
+        return calibrated;
+    }
+
+    /**
+     * What a calibration records of a folded normalization: the file and its hash, the folded
+     * model's hash, and per input and output the raw code and the split of the affine map into
+     * whole codes, a power of two, and the factors folded into the weights ({@link kquant.model.RawUnits}).
+     */
+    static Calibration.Folded describe(NormalizationFile file, Folding folding) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("formula", "folded value = (raw - code_mean) * 2^exponent; standardized = folded value * multiplier + shift");
+        details.put("inputs", channels(folding.units().inputs()));
+        if (folding.units().denormalizesOutputs()) {
+            details.put("outputs", channels(folding.units().outputs()));
+        }
+        return new Calibration.Folded(file.file().getFileName().toString(), file.sha256(), folding.folded().weightsSha256(), details);
+    }
+
+    private static List<Object> channels(List<RawUnits.Channel> side) {
+        List<Object> out = new ArrayList<>();
+        for (RawUnits.Channel c : side) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", c.feature().name());
+            m.put("unit", c.feature().unit());
+            m.put("offset", Numbers.shortest(c.feature().offset()));
+            m.put("scale", Numbers.shortest(c.feature().scale()));
+            if (c.feature().code() != null) {
+                m.put("code", c.feature().code().typeName());
+                m.put("lsb", Numbers.shortest(c.feature().code().lsb()));
+            }
+            m.put("code_mean", c.codeOffset());
+            m.put("exponent", c.exponent());
+            m.put("multiplier", Numbers.shortest(c.multiplier()));
+            m.put("shift", Numbers.shortest(c.shift()));
+            out.add(m);
+        }
+        return out;
     }
 
     /**

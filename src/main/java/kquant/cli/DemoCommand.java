@@ -100,6 +100,9 @@ final class DemoCommand implements Callable<Integer> {
         if (code == ExitCodes.OK) {
             code = report(demo);
         }
+        if (code == ExitCodes.OK) {
+            code = new RawDemo(root, out, demoDir, calibrations, reports).run();
+        }
         out.flush();
         return code;
     }

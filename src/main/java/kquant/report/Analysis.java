@@ -16,7 +16,6 @@ import kquant.engine.FixedEngine;
 import kquant.engine.FloatEngine;
 import kquant.engine.Runner;
 import kquant.engine.SideBySide;
-import kquant.fixed.QRawIo;
 import kquant.fixed.QuantizedModel;
 import kquant.fixed.TensorNames;
 import kquant.model.Model;
@@ -38,10 +37,9 @@ final class Analysis {
     static final int CHARTED_UNITS = 16;
 
     /**
-     * One calibration's results. With physical units ({@link #units}), {@code output} and {@code task} are
-     * in standardized units (each output divided by its scale, so that outputs in different units weigh
-     * alike, as in training) and {@code perUnit} and {@code taskPerUnit} in physical units, centred on
-     * each output's offset (so that the SQNR measures the signal, not the offset).
+     * One calibration's results. In physical units ({@link OutputUnits}), {@code output} and {@code task} are
+     * in standardized units and {@code perUnit} and {@code taskPerUnit} in physical units, centred on each
+     * output's training mean.
      */
     record Run(String label, Path file, Calibration calibration, QuantizedModel quantized, SideBySide.Result result, Metrics output,
             List<Metrics> perUnit, Metrics task, List<Metrics> taskPerUnit) {
@@ -61,8 +59,8 @@ final class Analysis {
     }
 
     final Model model;
-    /** The units of a model with its normalization folded in, when its outputs are shown in physical units; else null. */
-    final RawUnits units;
+    /** The units outputs are shown in. */
+    final OutputUnits units;
     final int samples;
     final boolean hasTargets;
     final int outputUnits;
@@ -81,7 +79,6 @@ final class Analysis {
     Analysis(Model model, RawUnits units, SequenceSource data, SequenceSource targets, Map<Path, Calibration> calibrations, Path csv,
             IntConsumer progress) throws IOException {
         this.model = model;
-        this.units = units != null && units.denormalizesOutputs() ? units : null;
         this.samples = data.count();
         this.hasTargets = targets != null;
         Shape out = model.outputShape();
@@ -105,11 +102,8 @@ final class Analysis {
         for (int u = 0; u < Math.min(outputUnits, CHARTED_UNITS); u++) {
             outputs.add(new OutputSeries(samples, names, csv.resolve("output-" + u + ".csv")));
         }
-        List<QRawIo> io = new ArrayList<>();
-        for (FixedEngine e : engines) {
-            io.add(this.units == null ? null : new QRawIo(e.quantized(), this.units));
-        }
-        OutputSums sums = new OutputSums(engines.size(), outputUnits, targets != null, io);
+        this.units = new OutputUnits(units, engines);
+        OutputSums sums = new OutputSums(engines.size(), outputUnits, targets != null);
         List<SideBySide.Result> results;
         try {
             results = SideBySide.compare(reference, engines, data, targets, sums, progress);
@@ -140,14 +134,14 @@ final class Analysis {
         return out;
     }
 
-    /** Output u's name for charts and tables: {@code output 0}, or with physical units {@code next_temp_max (°C)}. */
+    /** Output u's name for charts and tables: {@code output 0}, or in physical units {@code next_temp_max (°C)}. */
     String outputLabel(int u) {
-        return units == null ? "output " + u : units.outputs().get(u).feature().label();
+        return units.label(u);
     }
 
-    /** Output u's unit, empty without physical units. */
+    /** Output u's unit, empty in the model's units. */
     String outputUnit(int u) {
-        return units == null ? "" : units.outputs().get(u).feature().unit();
+        return units.unit(u);
     }
 
     private static String label(Path file, Calibration c) {
@@ -161,11 +155,8 @@ final class Analysis {
         /** [0] float32 against the truth, [1 + i] calibration i against the truth. */
         final Metrics.Sums[] task;
         final Metrics.Sums[][] taskPerUnit;
-        /** Per engine, its raw-code boundary when outputs are shown in physical units. */
-        final List<QRawIo> io;
 
-        OutputSums(int engines, int units, boolean truth, List<QRawIo> io) {
-            this.io = io;
+        OutputSums(int engines, int units, boolean truth) {
             all = new Metrics.Sums[engines];
             perUnit = new Metrics.Sums[engines][units];
             task = truth ? new Metrics.Sums[engines + 1] : null;
@@ -193,28 +184,28 @@ final class Analysis {
             for (int s = 0; s < reference.length; s++) {
                 for (int k = 0; k < width; k++) {
                     int unit = k % outputUnits;
-                    double ref = physical(-1, unit, reference[s][k]);
+                    double ref = units.reference(unit, reference[s][k]);
                     double t = truth == null ? 0 : truth[truthOffset + s * width + k];
                     for (int e = 0; e < fixed.size(); e++) {
-                        double v = physical(e, unit, fixed.get(e)[s][k]);
-                        all[e].add(standardized(unit, ref), standardized(unit, v));
-                        perUnit[e][unit].add(centred(unit, ref), centred(unit, v));
+                        double v = units.fixed(e, unit, fixed.get(e)[s][k]);
+                        all[e].add(units.standardized(unit, ref), units.standardized(unit, v));
+                        perUnit[e][unit].add(units.centred(unit, ref), units.centred(unit, v));
                         if (truth != null) {
-                            task[e + 1].add(standardized(unit, t), standardized(unit, v));
-                            taskPerUnit[e + 1][unit].add(centred(unit, t), centred(unit, v));
+                            task[e + 1].add(units.standardized(unit, t), units.standardized(unit, v));
+                            taskPerUnit[e + 1][unit].add(units.centred(unit, t), units.centred(unit, v));
                         }
                     }
                     if (truth != null) {
-                        task[0].add(standardized(unit, t), standardized(unit, ref));
-                        taskPerUnit[0][unit].add(centred(unit, t), centred(unit, ref));
+                        task[0].add(units.standardized(unit, t), units.standardized(unit, ref));
+                        taskPerUnit[0][unit].add(units.centred(unit, t), units.centred(unit, ref));
                     }
                 }
                 // the chart shows each sample's last output step
                 int last = width - outputUnits;
                 for (int u = 0; u < outputs.size(); u++) {
-                    row[0] = physical(-1, u, reference[s][last + u]);
+                    row[0] = units.reference(u, reference[s][last + u]);
                     for (int e = 0; e < fixed.size(); e++) {
-                        row[1 + e] = physical(e, u, fixed.get(e)[s][last + u]);
+                        row[1 + e] = units.fixed(e, u, fixed.get(e)[s][last + u]);
                     }
                     if (truth != null) {
                         row[row.length - 1] = truth[truthOffset + s * width + last + u];
@@ -222,37 +213,6 @@ final class Analysis {
                     outputs.get(u).add(first + s, row);
                 }
             }
-        }
-
-        /**
-         * An output in physical units: the float32 engine's ({@code engine} -1) through the folded units, an
-         * integer engine's through its declared output code, as the exported C returns it; as it is without units.
-         */
-        private double physical(int engine, int unit, double v) {
-            if (units == null) {
-                return v;
-            }
-            if (engine < 0) {
-                return units.physicalOutput(unit, v);
-            }
-            QRawIo q = io.get(engine);
-            return q.physicalOutput(unit, (int) kquant.fixed.Fixed.quantizeUnclamped(v, runsOutputFrac(engine)));
-        }
-
-        private int runsOutputFrac(int engine) {
-            return io.get(engine).modelOutputFrac();
-        }
-
-        private double standardized(int unit, double physical) {
-            if (units == null) {
-                return physical;
-            }
-            kquant.model.Normalization.Feature f = units.outputs().get(unit).feature();
-            return (physical - f.offset()) / f.scale();
-        }
-
-        private double centred(int unit, double physical) {
-            return units == null ? physical : physical - units.outputs().get(unit).feature().offset();
         }
     }
 

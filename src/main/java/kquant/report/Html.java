@@ -58,17 +58,17 @@ final class Html {
         sb.append("<h2>Metrics against the float32 engine</h2>\n<table>\n<tr><th class=\"l\">calibration</th><th class=\"l\">output</th>")
                 .append("<th>SQNR</th><th>RMSE</th><th>MAE</th><th>max abs</th><th>relative L2</th><th>cosine</th></tr>\n");
         for (Analysis.Run r : a.runs) {
-            row(sb, r.label(), a.units == null ? "all" : "all (standardized)", r.output());
+            row(sb, r.label(), !a.units.physical() ? "all" : "all (standardized)", r.output());
             for (int u = 0; u < r.perUnit().size() && u < Analysis.CHARTED_UNITS; u++) {
-                row(sb, r.label(), a.units == null ? Integer.toString(u) : esc(a.outputLabel(u)), r.perUnit().get(u));
+                row(sb, r.label(), !a.units.physical() ? Integer.toString(u) : esc(a.outputLabel(u)), r.perUnit().get(u));
             }
         }
         sb.append("</table>\n");
-        if (a.units != null) {
+        if (a.units.physical()) {
             sb.append("<p class=\"meta\">Per output in its physical unit (SQNR, relative L2 and cosine about the training mean); "
                     + "\"all\" in standardized units, each output divided by its training scale.</p>\n");
         }
-        if (a.hasTargets && a.units != null) {
+        if (a.hasTargets && a.units.physical()) {
             physicalTask(sb, a);
         } else if (a.hasTargets) {
             sb.append("<h2>Task error against the true values</h2>\n<table>\n<tr><th class=\"l\">engine</th><th>RMSE</th><th>MAE</th>")

@@ -22,13 +22,13 @@ final class MetricsJson {
         root.put("model", ctx.modelFile());
         root.put("data", ctx.dataFile());
         root.put("samples", a.samples);
-        if (a.units != null) {
+        if (a.units.physical()) {
             root.put("units", "physical: per_output figures are in each output's unit (sqnr_db, relative_l2 and cosine about its offset); "
                     + "output and task overall in standardized units ((value - offset) / scale)");
         }
         if (a.hasTargets) {
             metrics(root.putObject("float32_task"), a.floatTask);
-            if (a.units != null) {
+            if (a.units.physical()) {
                 perOutput(root.putArray("float32_task_per_output"), a, a.floatTaskPerUnit);
             }
         }
@@ -46,7 +46,7 @@ final class MetricsJson {
                 ObjectNode t = n.putObject("task");
                 metrics(t, task);
                 t.put("rmse_minus_float32", dec(task.rmse() - base.rmse()));
-                if (a.units != null) {
+                if (a.units.physical()) {
                     perOutput(t.putArray("per_output"), a, r.taskPerUnit());
                 }
             }
@@ -81,8 +81,8 @@ final class MetricsJson {
     private static void perOutput(ArrayNode per, Analysis a, java.util.List<Metrics> metrics) {
         for (int u = 0; u < metrics.size(); u++) {
             ObjectNode o = per.addObject().put("unit", u);
-            if (a.units != null) {
-                o.put("name", a.units.outputs().get(u).feature().name());
+            if (a.units.physical()) {
+                o.put("name", a.units.name(u));
                 o.put("physical_unit", a.outputUnit(u));
             }
             metrics(o, metrics.get(u));

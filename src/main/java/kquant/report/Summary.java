@@ -23,7 +23,7 @@ final class Summary {
             long sats = r.result().saturations().total();
             out.add(String.format(Locale.ROOT, "%s: output SQNR %s against the float32 engine, largest error %.3g, %s.", r.label(),
                     db(o.sqnrDb()), o.maxAbs(), sats == 0 ? "no value clipped" : sats + " values clipped"));
-            if (a.units != null) {
+            if (a.units.physical()) {
                 out.add(physical(a, r));
             }
         }
@@ -71,14 +71,14 @@ final class Summary {
     private static String physical(Analysis a, Analysis.Run r) {
         StringBuilder sb = new StringBuilder(r.label()).append(" in physical units: largest error against float32 ");
         for (int u = 0; u < r.perUnit().size(); u++) {
-            sb.append(u == 0 ? "" : ", ").append(a.units.outputs().get(u).feature().name()).append(' ')
+            sb.append(u == 0 ? "" : ", ").append(a.units.name(u)).append(' ')
                     .append(String.format(Locale.ROOT, "%.3g", r.perUnit().get(u).maxAbs())).append(unit(a, u));
         }
         if (r.taskPerUnit() != null) {
             sb.append("; against the true values, mean (largest) error ");
             for (int u = 0; u < r.taskPerUnit().size(); u++) {
                 Metrics m = r.taskPerUnit().get(u);
-                sb.append(u == 0 ? "" : ", ").append(a.units.outputs().get(u).feature().name()).append(' ')
+                sb.append(u == 0 ? "" : ", ").append(a.units.name(u)).append(' ')
                         .append(String.format(Locale.ROOT, "%.3g (%.3g)", m.mae(), m.maxAbs())).append(unit(a, u));
             }
         }
