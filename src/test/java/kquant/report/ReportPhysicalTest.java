@@ -7,9 +7,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import kquant.calibrate.CalibrationFile;
+import kquant.data.DataFiles;
+import kquant.data.NormalizationFile;
 import kquant.data.Npy;
+import kquant.data.RawData;
 import kquant.data.SequenceSource;
 import kquant.data.Sequences;
+import kquant.keras.KerasLoader;
+import kquant.model.Folding;
+import kquant.model.Model;
 import kquant.testing.Cli;
 import kquant.testing.Paths2;
 import org.junit.jupiter.api.Test;
@@ -68,6 +75,60 @@ class ReportPhysicalTest {
         }
         String html = Files.readString(out.resolve("index.html"));
         assertTrue(html.contains("<td class=\"l\">next_temp_max (°C)</td>") && html.contains(" °C</td>"), "the task table says its units");
+    }
+
+    /**
+     * The demo's table with and without folding, recomputed from predict's outputs: the SQNR of q15's
+     * declared codes against the folded float32 engine in standardized units, and q15's task error
+     * without folding from the trained model's standardized outputs.
+     */
+    @Test
+    void theFoldingTableIsWhatPredictGives() {
+        String model = Paths2.demo("model.h5").toString();
+        String codes = Paths2.demo("normalization-codes.json").toString();
+        String raw = Paths2.demo("raw/test_X.npy").toString();
+        Path fl = dir.resolve("float.npy");
+        Path q = dir.resolve("q15.npy");
+        Path plain = dir.resolve("q15-plain.npy");
+        assertEquals(0, Cli.run("predict", model, "--normalization", codes, "--data", raw, "--out", fl.toString()).code());
+        assertEquals(0, Cli.run("predict", model, "--normalization", codes, "--data", raw, "--engine", "q15", "--calibration",
+                "calibration/demo-raw-q15.json", "--out", q.toString()).code());
+        assertEquals(0, Cli.run("predict", model, "--data", Paths2.demo("test_X.npy").toString(), "--engine", "q15", "--calibration",
+                "calibration/demo-q15.json", "--out", plain.toString()).code());
+        Sequences f = load(fl);
+        Sequences folded = load(q);
+        Sequences unfolded = load(plain);
+        Sequences truth = load(Paths2.demo("raw/test_Y.npy"));
+        double signal = 0;
+        double noise = 0;
+        double[] mae = new double[4];
+        for (int i = 0; i < f.count(); i++) {
+            for (int j = 0; j < 4; j++) {
+                double ref = (f.value(i, 0, j) - MEAN[j]) / SCALE[j];
+                double act = (folded.value(i, 0, j) - MEAN[j]) / SCALE[j];
+                signal += ref * ref;
+                noise += (act - ref) * (act - ref);
+                mae[j] += Math.abs(unfolded.value(i, 0, j) * SCALE[j] + MEAN[j] - truth.value(i, 0, j)) / f.count();
+            }
+        }
+        Model m = KerasLoader.load(Path.of(model));
+        NormalizationFile n = NormalizationFile.read(Path.of(codes));
+        Folding folding = Folding.of(m, n.normalization());
+        double[][][] t = new double[truth.count()][][];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = truth.sample(i);
+        }
+        Sequences rawX = Sequences.load(RawData.of(DataFiles.open(raw, m.inputShape()), folding.units()));
+        FoldingComparison.Row row = FoldingComparison.folded("q15 folded", folding,
+                CalibrationFile.read(Path.of("calibration", "demo-raw-q15.json")).formats(), rawX, t);
+        // predict writes float32: the physical values carry float32 rounding, about 1e-6 of 33 °C
+        assertEquals(10 * Math.log10(signal / noise), row.sqnrDb(), 0.05);
+        FoldingComparison.Row before = FoldingComparison.unfolded("q15", m,
+                CalibrationFile.read(Path.of("calibration", "demo-q15.json")).formats(),
+                DataFiles.load(Paths2.demo("test_X.npy").toString(), m.inputShape()), t, n.normalization());
+        for (int j = 0; j < 4; j++) {
+            assertEquals(mae[j], before.mae()[j], 1e-5 * SCALE[j], "output " + j);
+        }
     }
 
     static Sequences load(Path p) {
