@@ -40,7 +40,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "  kquant calibrate calibration/demo/model.h5 --data calibration/demo/train_X.npy \\",
             "      --scheme q15 --method search --out calibration/demo-q15.json",
             "  kquant calibrate calibration/demo/model.h5 --data calibration/demo/raw/train_X.npy \\",
-            "      --normalization calibration/demo/normalization-codes.json --scheme q15 --out calibration/demo-raw-q15.json"})
+            "      --normalization calibration/demo/normalization-codes.json --scheme q15 --method search --headroom 1 \\",
+            "      --out calibration/demo-raw-q15.json"})
 final class CalibrateCommand implements Callable<Integer> {
 
     @Mixin

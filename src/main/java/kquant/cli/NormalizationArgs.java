@@ -21,9 +21,9 @@ import picocli.CommandLine.Option;
  */
 final class NormalizationArgs {
 
-    @Option(names = "--normalization", paramLabel = "JSON", description = {
-        "The training normalization (and the raw integer codes) of the inputs and outputs, folded into the model:",
-        "the data (and targets) then hold raw values in physical units. See README, \"Raw sensor codes in\"."})
+    @Option(names = "--normalization", paramLabel = "JSON", description = "The training normalization (and raw integer codes) of the "
+            + "inputs and outputs, folded into the model: the data and targets then hold raw values in physical units "
+            + "(README, \"Raw sensor codes in, physical units out\").")
     Path file;
 
     private NormalizationFile read;
