@@ -33,6 +33,17 @@ public final class Numbers {
         return d.scale() < 0 && d.precision() - d.scale() <= 16 ? d.setScale(0, RoundingMode.UNNECESSARY) : d;
     }
 
+    /** The fewest significant digits (at most 17) whose decimal reads back as exactly {@code v}: 0.1, not 0.10000000000000001. */
+    public static BigDecimal shortest(double v) {
+        for (int digits = 1; digits < FLOAT64_DIGITS; digits++) {
+            BigDecimal d = decimal(v, digits);
+            if (d.doubleValue() == v) {
+                return d;
+            }
+        }
+        return decimal(v, FLOAT64_DIGITS);
+    }
+
     /** The text of {@link #decimal}; NaN and infinities as {@code nan}, {@code inf}, {@code -inf}. */
     public static String format(double v, int digits) {
         if (Double.isNaN(v)) {

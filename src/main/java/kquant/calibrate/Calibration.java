@@ -16,8 +16,37 @@ import kquant.fixed.Scheme;
 public record Calibration(String tool, ModelRef model, Scheme scheme, Method method, DataSummary data,
         boolean perUnitWeights, AccumulatorPolicy accumulatorPolicy, double tableErrorLsb, Map<String, Choice> tensors) {
 
-    /** The model a calibration belongs to. */
-    public record ModelRef(String file, String weightsSha256) {
+    /**
+     * The model a calibration belongs to.
+     *
+     * @param weightsSha256  of the model as trained (not folded)
+     * @param normalization  the normalization folded into it before calibrating, or null
+     */
+    public record ModelRef(String file, String weightsSha256, Folded normalization) {
+
+        public ModelRef(String file, String weightsSha256) {
+            this(file, weightsSha256, null);
+        }
+    }
+
+    /**
+     * A normalization folded into the model (kquant calibrate --normalization).
+     *
+     * @param file                 the normalization file as the user named it (file name only)
+     * @param sha256               of the normalization file's bytes
+     * @param foldedWeightsSha256  of the folded model the formats were chosen for
+     * @param details              per input and output: the raw code, the whole-code mean, the power of two and
+     *                             the factors left for the weights, as the file records them
+     */
+    public record Folded(String file, String sha256, String foldedWeightsSha256, Map<String, Object> details) {
+        public Folded {
+            details = details == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(details));
+        }
+    }
+
+    /** A copy that belongs to {@code ref} instead, with everything else the same. */
+    public Calibration withModel(ModelRef ref) {
+        return new Calibration(tool, ref, scheme, method, data, perUnitWeights, accumulatorPolicy, tableErrorLsb, tensors);
     }
 
     /** The method and its parameters (kept sorted, for reproducible files). */

@@ -51,6 +51,14 @@ public final class CalibrationFile {
         ObjectNode model = root.putObject("model");
         model.put("file", c.model().file());
         model.put("weights_sha256", c.model().weightsSha256());
+        Calibration.Folded folded = c.model().normalization();
+        if (folded != null) {
+            ObjectNode n = model.putObject("normalization");
+            n.put("file", folded.file());
+            n.put("sha256", folded.sha256());
+            n.put("folded_weights_sha256", folded.foldedWeightsSha256());
+            n.setAll((ObjectNode) JSON.valueToTree(folded.details()));
+        }
         root.put("scheme", c.scheme().cliName());
         ObjectNode method = root.putObject("method");
         method.put("name", c.method().name());
@@ -146,24 +154,42 @@ public final class CalibrationFile {
     }
 
     /**
-     * Reads a calibration and checks that it belongs to {@code model}.
+     * Reads a calibration and checks that it belongs to {@code model}, made without a normalization.
      *
      * @throws KquantException naming the file: not JSON, not a calibration, another version,
-     *                         another model, or a missing or impossible format
+     *                         another model, made with --normalization, or a missing or impossible format
      */
     public static Calibration read(Path path, Model model) {
+        return read(path, model, null, null);
+    }
+
+    /**
+     * Reads a calibration and checks that it belongs to {@code model} with {@code folding} folded in
+     * (null: none), the normalization read from {@code normalization} (null: none): a calibration
+     * made with a normalization is refused without it or with another one, and one made without a
+     * normalization is refused with one.
+     *
+     * @param model  the model as trained (not folded)
+     */
+    public static Calibration read(Path path, Model model, kquant.model.Folding folding, kquant.data.NormalizationFile normalization) {
         Calibration c = read(path);
-        if (!c.model().weightsSha256().equals(model.weightsSha256())) {
-            throw KquantException.of("%s: calibration is for %s (weights sha256 %s...), not for %s (weights sha256 %s...)",
-                    path, c.model().file(), c.model().weightsSha256().substring(0, 12), model.source().file(),
-                    model.weightsSha256().substring(0, 12));
-        }
-        for (kquant.fixed.TensorNames.Entry e : kquant.fixed.TensorNames.of(model)) {
+        FoldedCalibration.checkNormalization(path, c, folding, normalization);
+        checkModel(path, c, model);
+        Model calibrated = FoldedCalibration.checkFolding(path, c, model, folding);
+        for (kquant.fixed.TensorNames.Entry e : kquant.fixed.TensorNames.of(calibrated)) {
             if (!c.tensors().containsKey(e.name())) {
                 throw KquantException.of("%s: no format for tensor %s", path, e.name());
             }
         }
         return c;
+    }
+
+    private static void checkModel(Path path, Calibration c, Model model) {
+        if (!c.model().weightsSha256().equals(model.weightsSha256())) {
+            throw KquantException.of("%s: calibration is for %s (weights sha256 %s...), not for %s (weights sha256 %s...)",
+                    path, c.model().file(), c.model().weightsSha256().substring(0, 12), model.source().file(),
+                    model.weightsSha256().substring(0, 12));
+        }
     }
 
     /** Reads a calibration without checking which model it belongs to. */
@@ -188,7 +214,7 @@ public final class CalibrationFile {
         try {
             Scheme scheme = Scheme.parse(text(root, "scheme"));
             JsonNode m = root.get("model");
-            Calibration.ModelRef model = new Calibration.ModelRef(text(m, "file"), text(m, "weights_sha256"));
+            Calibration.ModelRef model = new Calibration.ModelRef(text(m, "file"), text(m, "weights_sha256"), folded(m.get("normalization")));
             if (!model.weightsSha256().matches("[0-9a-f]{64}")) {
                 throw KquantException.of("model.weights_sha256 is not a SHA-256 (64 hex digits)");
             }
@@ -239,6 +265,18 @@ public final class CalibrationFile {
         } catch (RuntimeException e) {
             throw KquantException.of("%s: corrupt calibration file (%s)", path, e.getClass().getSimpleName());
         }
+    }
+
+    /** The normalization block of the model, or null. */
+    private static Calibration.Folded folded(JsonNode n) {
+        if (n == null) {
+            return null;
+        }
+        Map<String, Object> details = DECIMALS.convertValue(n, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
+        details.remove("file");
+        details.remove("sha256");
+        details.remove("folded_weights_sha256");
+        return new Calibration.Folded(text(n, "file"), text(n, "sha256"), text(n, "folded_weights_sha256"), details);
     }
 
     private static String text(JsonNode n, String key) {

@@ -9,8 +9,10 @@ import kquant.calibrate.Calibration;
 import kquant.calibrate.CellGrowth;
 import kquant.calibrate.CalibrationFile;
 import kquant.calibrate.Calibrator;
+import kquant.calibrate.FoldedCalibration;
 import kquant.calibrate.Method;
 import kquant.data.DataFiles;
+import kquant.data.RawData;
 import kquant.data.SequenceSource;
 import kquant.fixed.AccumulatorWidth;
 import kquant.fixed.ActivationKernel;
@@ -36,11 +38,17 @@ import picocli.CommandLine.Model.CommandSpec;
             "",
             "Example:",
             "  kquant calibrate calibration/demo/model.h5 --data calibration/demo/train_X.npy \\",
-            "      --scheme q15 --method search --out calibration/demo-q15.json"})
+            "      --scheme q15 --method search --out calibration/demo-q15.json",
+            "  kquant calibrate calibration/demo/model.h5 --data calibration/demo/raw/train_X.npy \\",
+            "      --normalization calibration/demo/normalization-codes.json --scheme q15 --method search --headroom 1 \\",
+            "      --out calibration/demo-raw-q15.json"})
 final class CalibrateCommand implements Callable<Integer> {
 
     @Mixin
     ModelArgs modelArgs;
+
+    @Mixin
+    NormalizationArgs normalization;
 
     @Option(names = "--data", required = true, paramLabel = "X", description = "Calibration samples (the training data).")
     String data;
@@ -85,13 +93,17 @@ final class CalibrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Model model = modelArgs.load();
+        Model model = normalization.apply(modelArgs.load());
         Calibrator.Options options = new Calibrator.Options(Scheme.parse(scheme), Method.parse(method), percentile, holdout,
                 headroom, perUnit, AccumulatorPolicy.parse(accumulator), tableError);
         Calibration c;
-        try (SequenceSource source = DataFiles.open(data, model.inputShape());
+        try (SequenceSource source = normalization.input(DataFiles.open(data, model.inputShape()));
                 Progress progress = Progress.start("calibrating", source.count())) {
             c = Calibrator.calibrate(model, source, options, progress.consumer());
+            if (normalization.given()) {
+                c = FoldedCalibration.finish(c, (RawData) source, normalization.normalizationFile(), normalization.folding(),
+                        spec.commandLine().getErr());
+            }
         }
         QuantizedModel q = new QuantizedModel(model.withTimesteps(c.data().timesteps()), c.formats());
         CalibrationFile.write(out, c, q);

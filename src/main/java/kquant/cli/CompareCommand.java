@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import kquant.data.DataFiles;
 import kquant.data.SequenceSource;
 import kquant.engine.FixedEngine;
 import kquant.engine.FloatEngine;
@@ -35,6 +34,9 @@ final class CompareCommand implements Callable<Integer> {
     @Mixin
     ModelArgs modelArgs;
 
+    @Mixin
+    NormalizationArgs normalization;
+
     @Option(names = "--data", required = true, paramLabel = "X", description = "Samples to compare on (the test data).")
     String data;
 
@@ -54,13 +56,13 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Model model = modelArgs.load();
+        Model model = normalization.apply(modelArgs.load());
         PrintWriter out = spec.commandLine().getOut();
-        try (SequenceSource x = DataFiles.open(data, model.inputShape())) {
+        try (SequenceSource x = normalization.open(data, model)) {
             Model m = model.withTimesteps(x.timesteps());
             List<FixedEngine> engines = new ArrayList<>();
             for (Path cal : calibrations) {
-                engines.add(Engines.fixedEngine(m, cal, null, spec.commandLine().getErr()));
+                engines.add(Engines.fixedEngine(m, cal, null, spec.commandLine().getErr(), normalization));
             }
             List<SideBySide.Result> results;
             try (Progress progress = Progress.start("compare", x.count())) {
@@ -69,6 +71,7 @@ final class CompareCommand implements Callable<Integer> {
             for (int i = 0; i < engines.size(); i++) {
                 print(out, calibrations.get(i), engines.get(i), results.get(i), x.count());
             }
+            normalization.warnNarrowCodes(x, spec.commandLine().getErr());
         }
         out.flush();
         return ExitCodes.OK;

@@ -94,6 +94,10 @@ final class DemoCommand implements Callable<Integer> {
             if (code == ExitCodes.OK) {
                 code = run(DemoPaths.of(demoDir, name));
             }
+            // the seed model once more, reading raw weather codes: folding needs its float calibrations
+            if (code == ExitCodes.OK && name.equals("simplernn")) {
+                code = new RawDemo(root, out, demoDir, calibrations, reports).run();
+            }
         }
         out.flush();
         return code;

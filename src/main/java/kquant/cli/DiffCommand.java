@@ -4,11 +4,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import kquant.KquantException;
-import kquant.data.DataFiles;
 import kquant.data.Sequences;
 import kquant.diagnose.Diff;
 import kquant.diagnose.DiffText;
-import kquant.diagnose.Normalization;
 import kquant.model.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "",
             "Example:",
             "  kquant diff calibration/demo/model.h5 --data calibration/demo/test_X.npy --actual my_outputs.npy",
-            "  kquant diff calibration/demo/model.h5 --data calibration/demo/test_X.npy --actual my_states.csv \\",
+            "  kquant diff calibration/demo/model.h5 --data calibration/demo/raw/test_X.npy --actual my_states.csv \\",
             "      --what state --normalization calibration/demo/normalization.json",
             "  kquant diff lstm.h5 --data test_X.npy --actual my_cells.npy --what cell"})
 final class DiffCommand implements Callable<Integer> {
@@ -58,8 +56,8 @@ final class DiffCommand implements Callable<Integer> {
             description = "Differences up to T count as equal (float32 sums in another order differ by about 1e-6). Default: ${DEFAULT-VALUE}.")
     double tolerance;
 
-    @Option(names = "--normalization", paramLabel = "JSON", description = "The training standardization (mean and std arrays), to check for raw inputs.")
-    Path normalization;
+    @Mixin
+    NormalizationArgs normalization;
 
     @Spec
     CommandSpec spec;
@@ -67,12 +65,13 @@ final class DiffCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Model model = modelArgs.load();
-        Sequences x = DataFiles.load(data, model.inputShape());
+        kquant.model.Normalization n = normalization.readFor(model);
+        Sequences x = normalization.standardized(data, model, spec.commandLine().getErr());
         Model m = model.withTimesteps(x.timesteps());
         var numbers = kquant.diagnose.Loading.actual(actual);
         Diff.What w = what != null ? parse(what) : kquant.diagnose.Loading.infer(m, x, numbers, actual, layer);
         kquant.diagnose.Loading.checkShape(m, x, numbers, w, layer, actual);
-        Diff.Result r = Diff.compare(m, x, numbers, w, layer, tolerance, normalization == null ? null : Normalization.read(normalization));
+        Diff.Result r = Diff.compare(m, x, numbers, w, layer, tolerance, n);
         spec.commandLine().getOut().print(DiffText.of(r, actual.getFileName().toString(), Path.of(data).getFileName().toString()));
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;

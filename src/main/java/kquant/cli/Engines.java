@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import kquant.KquantException;
 import kquant.calibrate.Calibration;
-import kquant.calibrate.CalibrationFile;
 import kquant.calibrate.CellGrowth;
 import kquant.engine.Engine;
 import kquant.engine.FixedEngine;
@@ -31,8 +30,11 @@ final class Engines {
         return name.equals("float64") ? new ReferenceEngine(model, Precision.FLOAT64) : new FloatEngine(model);
     }
 
-    /** The engine called {@code name}; an integer engine needs {@code calibration}. */
-    static Engine create(String name, Model model, Path calibration, PrintWriter warnings) {
+    /**
+     * The engine called {@code name}; an integer engine needs {@code calibration}, checked against the
+     * model and the normalization folded into it ({@code norm}).
+     */
+    static Engine create(String name, Model model, Path calibration, PrintWriter warnings, NormalizationArgs norm) {
         if (isFloat(name)) {
             return floatEngine(name, model);
         }
@@ -45,11 +47,11 @@ final class Engines {
         if (calibration == null) {
             throw KquantException.of("--engine %s needs --calibration CAL (made by kquant calibrate)", name);
         }
-        return fixedEngine(model, calibration, scheme, warnings);
+        return fixedEngine(model, calibration, scheme, warnings, norm);
     }
 
-    static FixedEngine fixedEngine(Model model, Path calibration, Scheme expected, PrintWriter warnings) {
-        Calibration c = CalibrationFile.read(calibration, model);
+    static FixedEngine fixedEngine(Model model, Path calibration, Scheme expected, PrintWriter warnings, NormalizationArgs norm) {
+        Calibration c = norm.calibration(calibration, model);
         warnIfLonger(c, model, warnings);
         if (expected != null && c.scheme() != expected) {
             throw KquantException.of("%s: calibration is for %s, but the engine asked for is %s", calibration,

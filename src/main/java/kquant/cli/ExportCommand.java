@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import kquant.KquantException;
 import kquant.calibrate.Calibration;
-import kquant.calibrate.CalibrationFile;
-import kquant.data.DataFiles;
 import kquant.data.Sequences;
 import kquant.export.CExporter;
 import kquant.fixed.QuantizedModel;
@@ -34,11 +32,16 @@ import picocli.CommandLine.Model.CommandSpec;
             "Example:",
             "  kquant export calibration/demo/model.h5 --calibration calibration/demo-q15.json \\",
             "      --out reports/demo/c-q15 --prefix demo --vectors calibration/demo/test_X.npy --target cortex-m4",
-            "  make -C reports/demo/c-q15 test m4-test"})
+            "  make -C reports/demo/c-q15 test m4-test",
+            "  kquant export calibration/demo/model.h5 --normalization calibration/demo/normalization-codes.json \\",
+            "      --calibration calibration/demo-raw-q15.json --vectors calibration/demo/raw/test_X.npy --out reports/demo-c-raw-q15"})
 final class ExportCommand implements Callable<Integer> {
 
     @Mixin
     ModelArgs modelArgs;
+
+    @Mixin
+    NormalizationArgs normalization;
 
     @Option(names = "--calibration", required = true, paramLabel = "CAL", description = "The calibration file (kquant calibrate).")
     Path calibration;
@@ -71,12 +74,12 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CExporter.checkTarget(out, force);
-        Model model = modelArgs.load();
-        Calibration c = CalibrationFile.read(calibration, model);
+        Model model = normalization.apply(modelArgs.load());
+        Calibration c = normalization.calibration(calibration, model);
         int steps = model.inputShape().knownLength() ? model.inputShape().timesteps() : c.data().timesteps();
         Model m = model.withTimesteps(steps);
         QuantizedModel q = new QuantizedModel(m, c.formats());
-        Sequences x = vectors == null ? null : DataFiles.load(vectors, m.inputShape());
+        Sequences x = vectors == null ? null : normalization.load(vectors, m, spec.commandLine().getErr());
         if (x != null && x.timesteps() != steps) {
             throw KquantException.of("%s: vectors have %d timesteps, the export runs %d", vectors, x.timesteps(), steps);
         }
@@ -84,11 +87,16 @@ final class ExportCommand implements Callable<Integer> {
         if (randomCount < 0) {
             throw KquantException.of("--random %d: must not be negative", randomCount);
         }
-        List<String> provenance = List.of(
-                "model: " + m.source().file() + " (weights sha256 " + m.weightsSha256() + ")",
+        List<String> provenance = new java.util.ArrayList<>(List.of(
+                "model: " + m.source().file() + " (weights sha256 " + c.model().weightsSha256() + ")",
                 "calibration: " + calibration.getFileName() + " (" + c.scheme().cliName() + ", method " + c.method().name()
-                        + ", file sha256 " + sha256(calibration) + ")");
-        CExporter.Result r = CExporter.export(q, provenance, out, new CExporter.Options(prefix, force, x, randomCount, seed, steps, target));
+                        + ", file sha256 " + sha256(calibration) + ")"));
+        if (normalization.given()) {
+            provenance.add("normalization: " + normalization.normalizationFile().file().getFileName() + " (sha256 "
+                    + normalization.normalizationFile().sha256() + "), folded into the weights (folded weights sha256 " + m.weightsSha256() + ")");
+        }
+        CExporter.Result r = CExporter.export(q, provenance, out, new CExporter.Options(prefix, force, x, randomCount, seed, steps, target,
+                normalization.units()));
         PrintWriter o = spec.commandLine().getOut();
         o.printf("wrote %s: %s_weights.h/.c, %s_model.h/.c, kq_fixed.h, kq_matvec_*.h, kq_kernels.h, SPEC.md, CMakeLists.txt%s%n", out, r.prefix(), r.prefix(),
                 (r.vectorCount() > 0 ? ", " + r.prefix() + "_vectors.bin (" + r.vectorCount() + " sequences), " + r.prefix() + "_test.c, Makefile" : "")

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import kquant.AtomicFiles;
 import kquant.Numbers;
-import kquant.data.DataFiles;
 import kquant.data.Npy;
 import kquant.data.SequenceSource;
 import kquant.engine.Blocks;
@@ -16,8 +15,10 @@ import kquant.engine.Engine;
 import kquant.engine.FixedEngine;
 import kquant.engine.FloatEngine;
 import kquant.engine.Precision;
+import kquant.fixed.QRawIo;
 import kquant.fixed.Storage;
 import kquant.model.Model;
+import kquant.model.RawUnits;
 import kquant.model.Shape;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,6 +43,9 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     ModelArgs modelArgs;
 
+    @Mixin
+    NormalizationArgs normalization;
+
     @Option(names = "--data", required = true, paramLabel = "X", description = "Input samples.")
     String data;
 
@@ -55,7 +59,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--calibration", paramLabel = "CAL", description = "The calibration file an integer engine runs with.")
     Path calibration;
 
-    @Option(names = "--raw", description = "Integer engines: write the output codes (int16/int8) instead of real values.")
+    @Option(names = "--raw", description = {"Integer engines: write the output codes (int16/int8) instead of real values;",
+        "with --normalization and declared output codes, the declared codes the exported C returns."})
     boolean raw;
 
     @Option(names = "--trace", paramLabel = "DIR", description = {
@@ -71,14 +76,15 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Model model = modelArgs.load();
-        try (SequenceSource x = DataFiles.open(data, model.inputShape())) {
+        Model model = normalization.apply(modelArgs.load());
+        try (SequenceSource x = normalization.open(data, model)) {
             Model m = model.withTimesteps(x.timesteps());
-            Engine engine = Engines.create(engineName, m, calibration, spec.commandLine().getErr());
+            Engine engine = Engines.create(engineName, m, calibration, spec.commandLine().getErr(), normalization);
             FixedEngine fixed = engine instanceof FixedEngine f ? f : null;
             if (raw && fixed == null) {
                 throw kquant.KquantException.of("--raw needs an integer engine (q15, q7 or a16w8)");
             }
+            OutputValue value = outputValue(fixed);
             if (traceDir != null) {
                 writeTraces(engine, fixed, m, x);
             }
@@ -86,7 +92,9 @@ final class PredictCommand implements Callable<Integer> {
             int steps = outShape.sequence() ? outShape.timesteps() : 1;
             int width = steps * outShape.features();
             int[] shape = outShape.sequence() ? new int[] {x.count(), steps, outShape.features()} : new int[] {x.count(), outShape.features()};
-            Npy.Dtype dtype = raw ? (fixed.scheme().activations() == Storage.INT16 ? Npy.Dtype.INT16 : Npy.Dtype.INT8)
+            Storage codes = fixed == null ? null : normalization.units() != null && normalization.units().outputCodes()
+                    ? new QRawIo(fixed.quantized(), normalization.units()).outputType() : fixed.scheme().activations();
+            Npy.Dtype dtype = raw ? (codes == Storage.INT16 ? Npy.Dtype.INT16 : Npy.Dtype.INT8)
                     : engineName.equals("float64") ? Npy.Dtype.FLOAT64 : Npy.Dtype.FLOAT32;
             try (Progress progress = Progress.start("predict", x.count())) {
                 AtomicFiles.write(out, stream -> {
@@ -95,7 +103,7 @@ final class PredictCommand implements Callable<Integer> {
                         Runner r = engine.runner(Blocks.LANES);
                         return (chunk, from, count) -> {
                             double[] y = new double[count * width];
-                            Blocks.eachCall(r, chunk, from, count, null, k -> copy(r, raw, y, (k - from) * width,
+                            Blocks.eachCall(r, chunk, from, count, null, k -> copy(r, value, y, (k - from) * width,
                                     Math.min(r.lanes(), from + count - k)), x.name(), engine.name());
                             return y;
                         };
@@ -108,6 +116,7 @@ final class PredictCommand implements Callable<Integer> {
                     });
                 });
             }
+            normalization.warnNarrowCodes(x, spec.commandLine().getErr());
             spec.commandLine().getOut().printf("wrote %s: %d samples, shape %s, engine %s%s%n", out, x.count(),
                     Arrays.toString(shape), engine.name(), raw ? ", output codes" : "");
             spec.commandLine().getOut().flush();
@@ -115,14 +124,40 @@ final class PredictCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** A runner's outputs for its first {@code n} lanes into {@code y} from {@code at}: real values, or the codes with --raw. */
-    private static void copy(Runner r, boolean codes, double[] y, int at, int n) {
+    /** What predict writes of one output value of a runner's last run. */
+    private interface OutputValue {
+        double of(Runner r, int s, int t, int j);
+    }
+
+    /**
+     * Real values, or the codes with --raw; with --normalization, physical values, or the declared
+     * output codes with --raw (the integer engines' through {@link QRawIo}, as the exported C computes them).
+     */
+    private OutputValue outputValue(FixedEngine fixed) {
+        RawUnits units = normalization.units();
+        boolean physical = units != null && units.denormalizesOutputs();
+        if (fixed == null) {
+            return physical ? (r, s, t, j) -> units.physicalOutput(j, r.output(s, t, j)) : Runner::output;
+        }
+        QRawIo io = physical ? new QRawIo(fixed.quantized(), units) : null;
+        if (raw) {
+            return io != null && io.outputCodes() ? (r, s, t, j) -> io.outputCode(j, code(r, s, t, j)) : PredictCommand::code;
+        }
+        return io != null ? (r, s, t, j) -> io.physicalOutput(j, code(r, s, t, j)) : Runner::output;
+    }
+
+    private static int code(Runner r, int s, int t, int j) {
+        return ((FixedEngine.FixedRunner) r).outputCode(s, t, j);
+    }
+
+    /** A runner's outputs for its first {@code n} lanes into {@code y} from {@code at}. */
+    private static void copy(Runner r, OutputValue value, double[] y, int at, int n) {
         int steps = r.outputSteps();
         int units = r.outputUnits();
         for (int s = 0; s < n; s++) {
             for (int t = 0; t < steps; t++) {
                 for (int j = 0; j < units; j++) {
-                    y[at + (s * steps + t) * units + j] = codes ? ((FixedEngine.FixedRunner) r).outputCode(s, t, j) : r.output(s, t, j);
+                    y[at + (s * steps + t) * units + j] = value.of(r, s, t, j);
                 }
             }
         }

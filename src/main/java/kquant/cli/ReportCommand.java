@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import kquant.KquantException;
 import kquant.Version;
 import kquant.calibrate.Calibration;
-import kquant.calibrate.CalibrationFile;
 import kquant.data.DataFiles;
 import kquant.data.SequenceSource;
 import kquant.model.Model;
@@ -31,11 +30,17 @@ import picocli.CommandLine.Model.CommandSpec;
             "Example:",
             "  kquant report calibration/demo/model.h5 --calibration calibration/demo-q15.json \\",
             "      --calibration calibration/demo-q7.json --data calibration/demo/test_X.npy \\",
-            "      --targets calibration/demo/test_Y.npy --out reports/demo"})
+            "      --targets calibration/demo/test_Y.npy --out reports/demo",
+            "  kquant report calibration/demo/model.h5 --normalization calibration/demo/normalization-codes.json \\",
+            "      --calibration calibration/demo-raw-q15.json --data calibration/demo/raw/test_X.npy \\",
+            "      --targets calibration/demo/raw/test_Y.npy --out reports/demo-raw"})
 final class ReportCommand implements Callable<Integer> {
 
     @Mixin
     ModelArgs modelArgs;
+
+    @Mixin
+    NormalizationArgs normalization;
 
     @Option(names = "--calibration", required = true, paramLabel = "CAL", description = "A calibration file; repeat to show several side by side.")
     List<Path> calibrations;
@@ -43,7 +48,8 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "X", description = "Samples to run (the test data).")
     String data;
 
-    @Option(names = "--targets", paramLabel = "Y", description = "The true outputs for X, to show the task error too.")
+    @Option(names = "--targets", paramLabel = "Y", description = {"The true outputs for X, to show the task error too",
+        "(with --normalization: in physical units, and the report shows every output in them)."})
     String targets;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The report folder, e.g. reports/NAME.")
@@ -57,20 +63,21 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Model model = modelArgs.load();
+        Model model = normalization.apply(modelArgs.load());
         List<String> summary;
-        try (SequenceSource x = DataFiles.open(data, model.inputShape()); SequenceSource y = targets == null ? null : targets(model, x)) {
+        try (SequenceSource x = normalization.open(data, model); SequenceSource y = targets == null ? null : targets(model, x)) {
             Model m = model.withTimesteps(x.timesteps());
             Map<Path, Calibration> cals = new LinkedHashMap<>();
             for (Path c : calibrations) {
-                cals.put(c, CalibrationFile.read(c, m));
+                cals.put(c, normalization.calibration(c, m));
                 Engines.warnIfLonger(cals.get(c), m, spec.commandLine().getErr());
             }
             try (Progress progress = Progress.start("report", x.count())) {
-                summary = Report.write(out, force, m, x, y, cals,
+                summary = Report.write(out, force, m, normalization.units(), x, y, cals,
                         new Report.Context(m.source().file(), Path.of(data).getFileName().toString(), "kquant " + Version.get()),
                         progress.consumer());
             }
+            normalization.warnNarrowCodes(x, spec.commandLine().getErr());
         }
         for (String s : summary) {
             spec.commandLine().getOut().println(s);

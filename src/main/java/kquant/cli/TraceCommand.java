@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 import kquant.AtomicFiles;
 import kquant.KquantException;
 import kquant.Numbers;
-import kquant.data.DataFiles;
 import kquant.data.Sequences;
 import kquant.diagnose.TraceFormat;
 import kquant.engine.Engine;
@@ -37,6 +36,9 @@ final class TraceCommand implements Callable<Integer> {
     @Mixin
     ModelArgs modelArgs;
 
+    @Mixin
+    NormalizationArgs normalization;
+
     @Option(names = "--data", required = true, paramLabel = "X", description = "The samples.")
     String data;
 
@@ -60,13 +62,13 @@ final class TraceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Model model = modelArgs.load();
-        Sequences x = DataFiles.load(data, model.inputShape());
+        Model model = normalization.apply(modelArgs.load());
+        Sequences x = normalization.load(data, model, spec.commandLine().getErr());
         if (sample < 0 || sample >= x.count()) {
             throw KquantException.of("--sample %d: %s has samples 0 to %d", sample, data, x.count() - 1);
         }
         Model m = model.withTimesteps(x.timesteps());
-        Engine engine = Engines.create(engineName, m, calibration, spec.commandLine().getErr());
+        Engine engine = Engines.create(engineName, m, calibration, spec.commandLine().getErr(), normalization);
         Trace trace;
         Map<String, int[][]> codes = null;
         if (engine instanceof FixedEngine f) {

@@ -8,6 +8,7 @@ import kquant.model.Gru;
 import kquant.model.Layer;
 import kquant.model.Lstm;
 import kquant.model.Model;
+import kquant.model.Normalization;
 import kquant.model.SimpleRnn;
 
 /** Which faults a model can show, and the variants to replay for each: one, or one per gate block. */
@@ -24,7 +25,7 @@ final class Applicability {
             case SELU_CONSTANTS_SWAPPED:
                 return has(model, l -> l instanceof SimpleRnn r && r.activation() == Activation.SELU) ? null : "the model has no SELU";
             case INPUTS_NOT_NORMALISED:
-                return n == null ? "give --normalization with the training means and standard deviations" : null;
+                return n == null ? "give --normalization with the training means and standard deviations (the data then holds raw values)" : null;
             case FLOAT64:
                 return null;
             default:

@@ -14,6 +14,7 @@ import kquant.engine.Trace;
 import kquant.model.Layer;
 import kquant.model.Lstm;
 import kquant.model.Model;
+import kquant.model.Normalization;
 import kquant.model.Recurrent;
 
 /**
@@ -87,7 +88,10 @@ public final class Diff {
      *
      * @param layer          for {@link What#STATE}: the recurrent layer, or null for the first; for
      *                       {@link What#CELL}: the LSTM, or null for the first
-     * @param normalization  the training standardization, for {@link Fault#INPUTS_NOT_NORMALISED}; may be null
+     * @param x              the inputs, standardized as in training
+     * @param normalization  the training standardization, for {@link Fault#INPUTS_NOT_NORMALISED}; may be null. When
+     *                       it describes the outputs, outputs are compared in physical units: the user's numbers are
+     *                       taken to be physical, and the reference's and every variant's are denormalized
      */
     public static Result compare(Model model, Sequences x, Numbers3d actual, What what, String layer, double tolerance,
             Normalization normalization) {
@@ -96,7 +100,8 @@ public final class Diff {
             case CELL -> lstm(model, layer).name() + "/cell";
             default -> lastTensor(model);
         };
-        Numbers3d reference = reference(model, x, tensor, Precision.FLOAT32);
+        boolean physical = what == What.OUTPUT && normalization != null && normalization.denormalizesOutputs();
+        Numbers3d reference = physical(reference(model, x, tensor, Precision.FLOAT32), physical ? normalization : null);
         List<String> skipped = new ArrayList<>();
         List<String> notApplicable = new ArrayList<>();
         List<Candidate> candidates = new ArrayList<>();
@@ -108,7 +113,7 @@ public final class Diff {
                 continue;
             }
             for (Variant v : Applicability.variants(f, model)) {
-                Numbers3d numbers = variant(v, model, x, tensor, what, normalization);
+                Numbers3d numbers = physical(variant(v, model, x, tensor, what, normalization), physical ? normalization : null);
                 if (numbers.sameShape(actual)) {
                     candidates.add(new Candidate(v, numbers.maxDiff(actual), numbers.rmsDiff(actual)));
                 }
@@ -144,7 +149,7 @@ public final class Diff {
             return reference(model, x, tensor, Precision.FLOAT64);
         }
         boolean raw = v.is(Fault.INPUTS_NOT_NORMALISED);
-        Sequences input = raw ? n.denormalize(x) : x;
+        Sequences input = raw ? rawInputs(x, n) : x;
         FaultyForward pass = new FaultyForward(model, raw ? Variant.NONE : v);
         Map<String, float[][]> carried = new HashMap<>();
         double[][][] numbers = new double[x.count()][][];
@@ -158,6 +163,36 @@ public final class Diff {
             };
         }
         return new Numbers3d(numbers);
+    }
+
+    /** The raw values the standardized inputs came from: {@code x · scale + offset} per feature, in float32. */
+    private static Sequences rawInputs(Sequences x, Normalization n) {
+        float[] v = x.read(0, x.count());
+        int f = x.features();
+        for (int k = 0; k < v.length; k++) {
+            Normalization.Feature feature = n.inputs().get(k % f);
+            v[k] = (float) (v[k] * feature.scale() + feature.offset());
+        }
+        return new Sequences(x.name(), x.count(), x.timesteps(), f, x.sequence(), v);
+    }
+
+    /** Outputs in physical units, {@code y · scale + offset} per unit; as they are when {@code n} is null. */
+    private static Numbers3d physical(Numbers3d y, Normalization n) {
+        if (n == null) {
+            return y;
+        }
+        double[][][] v = new double[y.samples()][][];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = new double[y.v()[i].length][];
+            for (int t = 0; t < v[i].length; t++) {
+                v[i][t] = new double[y.v()[i][t].length];
+                for (int u = 0; u < v[i][t].length; u++) {
+                    Normalization.Feature f = n.outputs().get(u);
+                    v[i][t][u] = y.v()[i][t][u] * f.scale() + f.offset();
+                }
+            }
+        }
+        return new Numbers3d(v);
     }
 
     /** The reference engine's values of {@code tensor} for every sample. */

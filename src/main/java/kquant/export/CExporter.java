@@ -13,7 +13,9 @@ import kquant.OutputFolder;
 import kquant.Version;
 import kquant.data.Sequences;
 import kquant.engine.FixedEngine;
+import kquant.fixed.QRawIo;
 import kquant.fixed.QuantizedModel;
+import kquant.model.RawUnits;
 
 /**
  * Writes a folder of C99 for a quantized model: the hand-written helpers and kernels
@@ -36,11 +38,18 @@ public final class CExporter {
      * Export settings.
      *
      * @param target  null, or one of {@link #TARGETS}: also write that target's startup code and linker script
+     * @param raw     null, or the units of a model with its normalization folded in: the C then reads raw
+     *                codes and writes the declared output codes, and {@code vectors} are in these units
      */
-    public record Options(String prefix, boolean force, Sequences vectors, int randomVectors, long seed, int maxTimesteps, String target) {
+    public record Options(String prefix, boolean force, Sequences vectors, int randomVectors, long seed, int maxTimesteps, String target,
+            RawUnits raw) {
+
+        public Options(String prefix, boolean force, Sequences vectors, int randomVectors, long seed, int maxTimesteps, String target) {
+            this(prefix, force, vectors, randomVectors, seed, maxTimesteps, target, null);
+        }
 
         public Options(String prefix, boolean force, Sequences vectors, int randomVectors, long seed, int maxTimesteps) {
-            this(prefix, force, vectors, randomVectors, seed, maxTimesteps, null);
+            this(prefix, force, vectors, randomVectors, seed, maxTimesteps, null, null);
         }
     }
 
@@ -69,7 +78,7 @@ public final class CExporter {
             throw KquantException.of("--target %s: not a target kquant knows; it knows %s", o.target(), String.join(", ", TARGETS));
         }
         CNames names = new CNames(o.prefix() != null ? o.prefix() : CNames.defaultPrefix(q.model().source().file()));
-        Plan plan = new Plan(q, o.maxTimesteps());
+        Plan plan = new Plan(q, o.maxTimesteps(), o.raw() == null ? null : new QRawIo(q, o.raw()));
         String banner = banner(provenance);
         WeightsWriter weights = new WeightsWriter(plan, names, banner);
         ModelWriter model = new ModelWriter(plan, names, banner);

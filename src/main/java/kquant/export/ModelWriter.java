@@ -22,6 +22,10 @@ final class ModelWriter {
     private final String banner;
     private final String a;
     private final String w;
+    /** The raw-code boundary, or null; and the C types of the API's input and output values. */
+    private final RawIoWriter raw;
+    private final String in;
+    private final String out;
 
     ModelWriter(Plan plan, CNames names, String banner) {
         this.plan = plan;
@@ -29,6 +33,17 @@ final class ModelWriter {
         this.banner = banner;
         this.a = plan.activationType();
         this.w = plan.weightType();
+        this.raw = plan.raw == null ? null : new RawIoWriter(plan.raw, names, a);
+        this.in = raw == null ? a : raw.inputType();
+        this.out = raw == null ? a : raw.outputType();
+    }
+
+    private boolean convertsInputs() {
+        return raw != null && raw.convertsInputs();
+    }
+
+    private boolean convertsOutputs() {
+        return raw != null && raw.convertsOutputs();
     }
 
     private String p() {
@@ -44,7 +59,12 @@ final class ModelWriter {
         c.line(banner);
         c.format("#ifndef %s_MODEL_H", up()).format("#define %s_MODEL_H", up()).line();
         c.line("#include <stddef.h>").line("#include <stdint.h>").line();
-        c.line("/* Input and output: codes of the formats below (real value = code / 2^FRAC). */");
+        if (raw != null) {
+            raw.describe(c);
+            c.line();
+        }
+        c.line(raw == null ? "/* Input and output: codes of the formats below (real value = code / 2^FRAC). */"
+                : "/* Inside the model: codes of the formats below (real value = code / 2^FRAC). */");
         c.format("#define %s_INPUT_FEATURES %d", up(), plan.q.model().inputShape().features());
         c.format("#define %s_INPUT_FRAC %d", up(), plan.q.inputFrac());
         c.format("#define %s_MAX_TIMESTEPS %d /* the longest sequence run() takes */", up(), plan.maxTimesteps);
@@ -55,6 +75,10 @@ final class ModelWriter {
         c.line();
         c.line("/* The buffers run() needs: every layer's output sequence. Owned by the caller; no allocation. */");
         c.line("typedef struct {");
+        if (convertsInputs()) {
+            c.format("    %s input[%d]; /* the raw input codes converted to the input format */", a,
+                    plan.maxTimesteps * plan.q.model().inputShape().features());
+        }
         for (Plan.Step s : plan.steps) {
             if (needsBuffer(s)) {
                 c.format("    %s %s[%d]; /* %s output */", a, buffer(s), rows(s) * s.widthOut(), GeneratedText.name(s.layer().name()));
@@ -70,7 +94,7 @@ final class ModelWriter {
         c.line(" * output receives OUTPUT_STEPS rows of OUTPUT_UNITS codes. Returns 0, or -1 when steps is");
         c.line(" * 0 or above MAX_TIMESTEPS" + (plan.q.model().inputShape().knownLength() && needsExactLength() ? " or not exactly MAX_TIMESTEPS" : "") + ".");
         c.line(" */");
-        c.format("int %s_run(const %s *input, size_t steps, %s *output, %s_workspace_t *workspace);", p(), a, a, p());
+        c.format("int %s_run(const %s *input, size_t steps, %s *output, %s_workspace_t *workspace);", p(), in, out, p());
         if (plan.streamable) {
             c.line();
             c.line("/* Streaming: the recurrent state between timesteps. */");
@@ -88,9 +112,9 @@ final class ModelWriter {
             c.line("/* Zeroes the state: the start of a sequence. */");
             c.format("void %s_reset(%s_state_t *state);", p(), p()).line();
             c.line("/* Feeds one timestep of INPUT_FEATURES codes. */");
-            c.format("void %s_step(%s_state_t *state, const %s *input);", p(), p(), a).line();
+            c.format("void %s_step(%s_state_t *state, const %s *input);", p(), p(), in).line();
             c.line("/* The model's output for the sequence so far: OUTPUT_UNITS codes. */");
-            c.format("void %s_output(%s_state_t *state, %s *output);", p(), p(), a);
+            c.format("void %s_output(%s_state_t *state, %s *output);", p(), p(), out);
         }
         c.line().format("#endif /* %s_MODEL_H */", up());
         return c.toString();
@@ -130,6 +154,12 @@ final class ModelWriter {
         for (Plan.Step s : plan.steps) {
             layers.write(c, s);
         }
+        if (convertsInputs()) {
+            raw.inputFunction(c);
+        }
+        if (convertsOutputs()) {
+            raw.outputFunction(c);
+        }
         run(c);
         if (plan.streamable) {
             streaming(c);
@@ -138,9 +168,9 @@ final class ModelWriter {
     }
 
     private void run(CText c) {
-        c.format("int %s_run(const %s *input, size_t steps, %s *output, %s_workspace_t *workspace)", p(), a, a, p()).line("{");
+        c.format("int %s_run(const %s *input, size_t steps, %s *output, %s_workspace_t *workspace)", p(), in, out, p()).line("{");
         c.line("    uint32_t *saturations = &workspace->saturations;");
-        c.line("    const " + a + " *in = input;");
+        c.line("    const " + a + " *in = " + (convertsInputs() ? "workspace->input;" : "input;"));
         c.line("    size_t k, j;");
         if (!plan.q.model().inputShape().sequence()) {
             c.line("    (void)k;");
@@ -149,6 +179,11 @@ final class ModelWriter {
         c.format("    if (steps == 0 || steps > %d%s) {", plan.maxTimesteps, exact).line("        return -1;").line("    }");
         c.line("    *saturations = 0;");
         String inSteps = plan.q.model().inputShape().sequence() ? "steps" : "1";
+        if (convertsInputs()) {
+            int f = plan.q.model().inputShape().features();
+            c.format("    for (k = 0; k < %s; k++) {", inSteps);
+            c.format("        %s_raw_input(input + k * %d, workspace->input + k * %d, saturations);", p(), f, f).line("    }");
+        }
         for (Plan.Step s : plan.steps) {
             QLayer l = s.layer();
             String id = n.layer(l.name());
@@ -192,8 +227,14 @@ final class ModelWriter {
             }
             inSteps = s.stepsOut();
         }
-        c.format("    for (j = 0; j < (%s) * %d; j++) {", inSteps, plan.outputUnits());
-        c.line("        output[j] = in[j];").line("    }");
+        if (convertsOutputs()) {
+            c.format("    for (k = 0; k < %s; k++) {", inSteps);
+            c.format("        %s_raw_output(in + k * %d, output + k * %d, saturations);", p(), plan.outputUnits(), plan.outputUnits()).line("    }");
+            c.line("    (void)j;");
+        } else {
+            c.format("    for (j = 0; j < (%s) * %d; j++) {", inSteps, plan.outputUnits());
+            c.line("        output[j] = in[j];").line("    }");
+        }
         c.line("    return 0;").line("}").line();
     }
 
@@ -215,8 +256,14 @@ final class ModelWriter {
         }
         c.line("    state->saturations = 0;").line("}").line();
 
-        c.format("void %s_step(%s_state_t *state, const %s *input)", p(), p(), a).line("{");
-        c.line("    const " + a + " *in = input;").line("    size_t j;");
+        c.format("void %s_step(%s_state_t *state, const %s *input)", p(), p(), in).line("{");
+        if (convertsInputs()) {
+            c.format("    %s x[%d];", a, plan.q.model().inputShape().features());
+            c.line("    const " + a + " *in = x;").line("    size_t j;");
+            c.format("    %s_raw_input(input, x, &state->saturations);", p());
+        } else {
+            c.line("    const " + a + " *in = input;").line("    size_t j;");
+        }
         for (int i = 0; i <= plan.lastRecurrent; i++) {
             Plan.Step s = plan.steps.get(i);
             QLayer l = s.layer();
@@ -247,7 +294,7 @@ final class ModelWriter {
         }
         c.line("    (void)in;").line("}").line();
 
-        c.format("void %s_output(%s_state_t *state, %s *output)", p(), p(), a).line("{");
+        c.format("void %s_output(%s_state_t *state, %s *output)", p(), p(), out).line("{");
         String top = n.layer(plan.steps.get(plan.lastRecurrent).layer().name());
         c.format("    const %s *in = state->%s_h;", a, top).line("    size_t j;");
         for (int i = plan.lastRecurrent + 1; i < plan.steps.size(); i++) {
@@ -261,6 +308,10 @@ final class ModelWriter {
                 c.format("    in = %s_out;", id);
             }
         }
-        c.format("    for (j = 0; j < %d; j++) {", plan.outputUnits()).line("        output[j] = in[j];").line("    }").line("}");
+        if (convertsOutputs()) {
+            c.format("    %s_raw_output(in, output, &state->saturations);", p()).line("    (void)j;").line("}");
+        } else {
+            c.format("    for (j = 0; j < %d; j++) {", plan.outputUnits()).line("        output[j] = in[j];").line("    }").line("}");
+        }
     }
 }

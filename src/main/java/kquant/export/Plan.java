@@ -6,6 +6,7 @@ import kquant.KquantException;
 import kquant.fixed.QActivation;
 import kquant.fixed.QDense;
 import kquant.fixed.QLayer;
+import kquant.fixed.QRawIo;
 import kquant.fixed.QReshape;
 import kquant.fixed.QRecurrent;
 import kquant.fixed.QuantizedModel;
@@ -30,11 +31,18 @@ final class Plan {
     /** Index of the last recurrent layer, or -1. */
     final int lastRecurrent;
     final int maxTimesteps;
+    /** The raw-code boundary of a model with its normalization folded in, or null. */
+    final QRawIo raw;
 
     Plan(QuantizedModel q, int maxTimesteps) {
+        this(q, maxTimesteps, null);
+    }
+
+    Plan(QuantizedModel q, int maxTimesteps, QRawIo raw) {
         this.q = q;
         this.scheme = q.scheme();
         this.maxTimesteps = maxTimesteps;
+        this.raw = raw;
         boolean seq = q.model().inputShape().sequence();
         int width = q.model().inputShape().features();
         String stepsExpr = seq ? "steps" : "1";

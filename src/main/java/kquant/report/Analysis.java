@@ -19,6 +19,7 @@ import kquant.engine.SideBySide;
 import kquant.fixed.QuantizedModel;
 import kquant.fixed.TensorNames;
 import kquant.model.Model;
+import kquant.model.RawUnits;
 import kquant.model.Shape;
 
 /**
@@ -35,9 +36,13 @@ final class Analysis {
     /** Output units that get a chart of their own. */
     static final int CHARTED_UNITS = 16;
 
-    /** One calibration's results. */
+    /**
+     * One calibration's results. In physical units ({@link OutputUnits}), {@code output} and {@code task} are
+     * in standardized units and {@code perUnit} and {@code taskPerUnit} in physical units, centred on each
+     * output's training mean.
+     */
     record Run(String label, Path file, Calibration calibration, QuantizedModel quantized, SideBySide.Result result, Metrics output,
-            List<Metrics> perUnit, Metrics task) {
+            List<Metrics> perUnit, Metrics task, List<Metrics> taskPerUnit) {
 
         /** The size of one step of {@code tensor}'s format, or NaN when it has none (x·W parts). */
         double lsb(String tensor) {
@@ -54,11 +59,15 @@ final class Analysis {
     }
 
     final Model model;
+    /** The units outputs are shown in. */
+    final OutputUnits units;
     final int samples;
     final boolean hasTargets;
     final int outputUnits;
     /** The float32 engine against the true values; null without targets. */
     final Metrics floatTask;
+    /** The same per output (physical units, centred); null without targets. */
+    final List<Metrics> floatTaskPerUnit;
     final List<Run> runs = new ArrayList<>();
     final List<OutputSeries> outputs = new ArrayList<>();
     final Map<String, Distribution> distributions = new LinkedHashMap<>();
@@ -67,7 +76,7 @@ final class Analysis {
      * @param targets   the true outputs, row for row with {@code data}; may be null
      * @param csv       the folder the full output series are written to ({@code output-<unit>.csv})
      */
-    Analysis(Model model, SequenceSource data, SequenceSource targets, Map<Path, Calibration> calibrations, Path csv,
+    Analysis(Model model, RawUnits units, SequenceSource data, SequenceSource targets, Map<Path, Calibration> calibrations, Path csv,
             IntConsumer progress) throws IOException {
         this.model = model;
         this.samples = data.count();
@@ -93,6 +102,7 @@ final class Analysis {
         for (int u = 0; u < Math.min(outputUnits, CHARTED_UNITS); u++) {
             outputs.add(new OutputSeries(samples, names, csv.resolve("output-" + u + ".csv")));
         }
+        this.units = new OutputUnits(units, engines);
         OutputSums sums = new OutputSums(engines.size(), outputUnits, targets != null);
         List<SideBySide.Result> results;
         try {
@@ -109,10 +119,29 @@ final class Analysis {
                 perUnit.add(s.metrics());
             }
             runs.add(new Run(names.get(i + 1), e.getKey(), e.getValue(), engines.get(i).quantized(), results.get(i), sums.all[i].metrics(),
-                    perUnit, targets == null ? null : sums.task[i + 1].metrics()));
+                    perUnit, targets == null ? null : sums.task[i + 1].metrics(), targets == null ? null : metrics(sums.taskPerUnit[i + 1])));
         }
         this.floatTask = targets == null ? null : sums.task[0].metrics();
+        this.floatTaskPerUnit = targets == null ? null : metrics(sums.taskPerUnit[0]);
         distributions(reference, data);
+    }
+
+    private static List<Metrics> metrics(Metrics.Sums[] sums) {
+        List<Metrics> out = new ArrayList<>();
+        for (Metrics.Sums s : sums) {
+            out.add(s.metrics());
+        }
+        return out;
+    }
+
+    /** Output u's name for charts and tables: {@code output 0}, or in physical units {@code next_temp_max (°C)}. */
+    String outputLabel(int u) {
+        return units.label(u);
+    }
+
+    /** Output u's unit, empty in the model's units. */
+    String outputUnit(int u) {
+        return units.unit(u);
     }
 
     private static String label(Path file, Calibration c) {
@@ -125,11 +154,18 @@ final class Analysis {
         final Metrics.Sums[][] perUnit;
         /** [0] float32 against the truth, [1 + i] calibration i against the truth. */
         final Metrics.Sums[] task;
+        final Metrics.Sums[][] taskPerUnit;
 
         OutputSums(int engines, int units, boolean truth) {
             all = new Metrics.Sums[engines];
             perUnit = new Metrics.Sums[engines][units];
             task = truth ? new Metrics.Sums[engines + 1] : null;
+            taskPerUnit = truth ? new Metrics.Sums[engines + 1][units] : null;
+            for (int e = 0; truth && e <= engines; e++) {
+                for (int u = 0; u < units; u++) {
+                    taskPerUnit[e][u] = new Metrics.Sums();
+                }
+            }
             for (int e = 0; e < engines; e++) {
                 all[e] = new Metrics.Sums();
                 for (int u = 0; u < units; u++) {
@@ -147,27 +183,29 @@ final class Analysis {
             double[] row = new double[1 + fixed.size() + (truth != null ? 1 : 0)];
             for (int s = 0; s < reference.length; s++) {
                 for (int k = 0; k < width; k++) {
-                    double ref = reference[s][k];
                     int unit = k % outputUnits;
+                    double ref = units.reference(unit, reference[s][k]);
                     double t = truth == null ? 0 : truth[truthOffset + s * width + k];
                     for (int e = 0; e < fixed.size(); e++) {
-                        double v = fixed.get(e)[s][k];
-                        all[e].add(ref, v);
-                        perUnit[e][unit].add(ref, v);
+                        double v = units.fixed(e, unit, fixed.get(e)[s][k]);
+                        all[e].add(units.standardized(unit, ref), units.standardized(unit, v));
+                        perUnit[e][unit].add(units.centred(unit, ref), units.centred(unit, v));
                         if (truth != null) {
-                            task[e + 1].add(t, v);
+                            task[e + 1].add(units.standardized(unit, t), units.standardized(unit, v));
+                            taskPerUnit[e + 1][unit].add(units.centred(unit, t), units.centred(unit, v));
                         }
                     }
                     if (truth != null) {
-                        task[0].add(t, ref);
+                        task[0].add(units.standardized(unit, t), units.standardized(unit, ref));
+                        taskPerUnit[0][unit].add(units.centred(unit, t), units.centred(unit, ref));
                     }
                 }
                 // the chart shows each sample's last output step
                 int last = width - outputUnits;
                 for (int u = 0; u < outputs.size(); u++) {
-                    row[0] = reference[s][last + u];
+                    row[0] = units.reference(u, reference[s][last + u]);
                     for (int e = 0; e < fixed.size(); e++) {
-                        row[1 + e] = fixed.get(e)[s][last + u];
+                        row[1 + e] = units.fixed(e, u, fixed.get(e)[s][last + u]);
                     }
                     if (truth != null) {
                         row[row.length - 1] = truth[truthOffset + s * width + last + u];

@@ -91,7 +91,7 @@ final class Charts {
             }
             data.addSeries(s);
         }
-        JFreeChart chart = ChartFactory.createXYLineChart("output " + unit + " over the samples", "sample", "output " + unit, data,
+        JFreeChart chart = ChartFactory.createXYLineChart(a.outputLabel(unit) + " over the samples", "sample", a.outputLabel(unit), data,
                 PlotOrientation.VERTICAL, true, false, false);
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
         r.setSeriesPaint(0, FLOAT);
@@ -107,7 +107,7 @@ final class Charts {
         chart.getXYPlot().setRenderer(r);
         Figure.ticks(chart, true);
         String id = id();
-        return new Figure(id, "output " + unit, Figure.svg(chart, id), null, "output-" + unit + ".csv",
+        return new Figure(id, a.outputLabel(unit), Figure.svg(chart, id), null, "output-" + unit + ".csv",
                 "The model's output for each sample (its last timestep for sequence outputs): the integer engines should trace the float32 line"
                         + (a.hasTargets ? ", and all of them the true values" : "")
                         + (o.decimated() ? String.format(Locale.ROOT, ". Drawn as each series' smallest and largest value in each of %d columns "

@@ -58,13 +58,19 @@ final class Html {
         sb.append("<h2>Metrics against the float32 engine</h2>\n<table>\n<tr><th class=\"l\">calibration</th><th class=\"l\">output</th>")
                 .append("<th>SQNR</th><th>RMSE</th><th>MAE</th><th>max abs</th><th>relative L2</th><th>cosine</th></tr>\n");
         for (Analysis.Run r : a.runs) {
-            row(sb, r.label(), "all", r.output());
+            row(sb, r.label(), !a.units.physical() ? "all" : "all (standardized)", r.output());
             for (int u = 0; u < r.perUnit().size() && u < Analysis.CHARTED_UNITS; u++) {
-                row(sb, r.label(), Integer.toString(u), r.perUnit().get(u));
+                row(sb, r.label(), !a.units.physical() ? Integer.toString(u) : esc(a.outputLabel(u)), r.perUnit().get(u));
             }
         }
         sb.append("</table>\n");
-        if (a.hasTargets) {
+        if (a.units.physical()) {
+            sb.append("<p class=\"meta\">Per output in its physical unit (SQNR, relative L2 and cosine about the training mean); "
+                    + "\"all\" in standardized units, each output divided by its training scale.</p>\n");
+        }
+        if (a.hasTargets && a.units.physical()) {
+            physicalTask(sb, a);
+        } else if (a.hasTargets) {
             sb.append("<h2>Task error against the true values</h2>\n<table>\n<tr><th class=\"l\">engine</th><th>RMSE</th><th>MAE</th>")
                     .append("<th>RMSE minus float32's</th></tr>\n");
             Metrics f = a.floatTask;
@@ -82,6 +88,25 @@ final class Html {
             for (SideBySide.TensorError e : r.result().errors().values()) {
                 sb.append(String.format(Locale.ROOT, "<tr><td class=\"l\">%s</td><td class=\"l\">%s</td><td>%s</td><td>%.4g</td><td>%.4g</td><td>%d</td></tr>%n",
                         esc(r.label()), esc(e.tensor()), Summary.db(e.sqnrDb()), e.rms(), e.maxAbs(), r.result().saturations().total(e.tensor())));
+            }
+        }
+        sb.append("</table>\n");
+    }
+
+    /** The task error per output, in its physical unit: the figures a user quotes ("largest error 0.8 °C"). */
+    private static void physicalTask(StringBuilder sb, Analysis a) {
+        sb.append("<h2>Task error against the true values</h2>\n<table>\n<tr><th class=\"l\">engine</th><th class=\"l\">output</th>")
+                .append("<th>RMSE</th><th>MAE</th><th>max abs</th><th>RMSE minus float32's</th></tr>\n");
+        for (int u = 0; u < a.floatTaskPerUnit.size(); u++) {
+            Metrics f = a.floatTaskPerUnit.get(u);
+            String unit = a.outputUnit(u).isEmpty() ? "" : " " + esc(a.outputUnit(u));
+            sb.append(String.format(Locale.ROOT, "<tr><td class=\"l\">float32</td><td class=\"l\">%s</td><td>%.4g%s</td><td>%.4g%s</td>"
+                    + "<td>%.4g%s</td><td></td></tr>%n", esc(a.outputLabel(u)), f.rmse(), unit, f.mae(), unit, f.maxAbs(), unit));
+            for (Analysis.Run r : a.runs) {
+                Metrics m = r.taskPerUnit().get(u);
+                sb.append(String.format(Locale.ROOT, "<tr><td class=\"l\">%s</td><td class=\"l\">%s</td><td>%.4g%s</td><td>%.4g%s</td>"
+                        + "<td>%.4g%s</td><td>%+.3g%s</td></tr>%n", esc(r.label()), esc(a.outputLabel(u)), m.rmse(), unit, m.mae(), unit,
+                        m.maxAbs(), unit, m.rmse() - f.rmse(), unit));
             }
         }
         sb.append("</table>\n");

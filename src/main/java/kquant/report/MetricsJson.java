@@ -22,8 +22,15 @@ final class MetricsJson {
         root.put("model", ctx.modelFile());
         root.put("data", ctx.dataFile());
         root.put("samples", a.samples);
+        if (a.units.physical()) {
+            root.put("units", "physical: per_output figures are in each output's unit (sqnr_db, relative_l2 and cosine about its offset); "
+                    + "output and task overall in standardized units ((value - offset) / scale)");
+        }
         if (a.hasTargets) {
             metrics(root.putObject("float32_task"), a.floatTask);
+            if (a.units.physical()) {
+                perOutput(root.putArray("float32_task_per_output"), a, a.floatTaskPerUnit);
+            }
         }
         ArrayNode runs = root.putArray("calibrations");
         for (Analysis.Run r : a.runs) {
@@ -32,16 +39,16 @@ final class MetricsJson {
             n.put("scheme", r.calibration().scheme().cliName());
             n.put("method", r.calibration().method().name());
             metrics(n.putObject("output"), r.output());
-            ArrayNode per = n.putArray("per_output");
-            for (int u = 0; u < r.perUnit().size(); u++) {
-                metrics(per.addObject().put("unit", u), r.perUnit().get(u));
-            }
+            perOutput(n.putArray("per_output"), a, r.perUnit());
             if (a.hasTargets) {
                 Metrics task = r.task();
                 Metrics base = a.floatTask;
                 ObjectNode t = n.putObject("task");
                 metrics(t, task);
                 t.put("rmse_minus_float32", dec(task.rmse() - base.rmse()));
+                if (a.units.physical()) {
+                    perOutput(t.putArray("per_output"), a, r.taskPerUnit());
+                }
             }
             n.put("saturations", r.result().saturations().total());
             ArrayNode tensors = n.putArray("tensors");
@@ -68,6 +75,18 @@ final class MetricsJson {
             }
         }
         return kquant.JsonText.pretty(root);
+    }
+
+    /** One entry per output unit; with physical units, also its name and unit. */
+    private static void perOutput(ArrayNode per, Analysis a, java.util.List<Metrics> metrics) {
+        for (int u = 0; u < metrics.size(); u++) {
+            ObjectNode o = per.addObject().put("unit", u);
+            if (a.units.physical()) {
+                o.put("name", a.units.name(u));
+                o.put("physical_unit", a.outputUnit(u));
+            }
+            metrics(o, metrics.get(u));
+        }
     }
 
     private static void metrics(ObjectNode n, Metrics m) {

@@ -15,6 +15,7 @@ import java.util.function.IntConsumer;
 import kquant.data.SequenceSource;
 import kquant.fixed.ActivationKernel;
 import kquant.model.Model;
+import kquant.model.RawUnits;
 
 /**
  * Writes a report folder: {@code index.html} (one self-contained page: inline CSS and SVG, no
@@ -44,11 +45,21 @@ public final class Report {
      */
     public static List<String> write(Path folder, boolean force, Model model, SequenceSource data, SequenceSource targets,
             Map<Path, Calibration> calibrations, Context context, IntConsumer progress) {
+        return write(folder, force, model, null, data, targets, calibrations, context, progress);
+    }
+
+    /**
+     * The same for a model with its normalization folded in: {@code data} in its units
+     * (kquant.data.RawData), {@code targets} in physical units, and the outputs shown in physical units
+     * when {@code units} denormalizes them.
+     */
+    public static List<String> write(Path folder, boolean force, Model model, RawUnits units, SequenceSource data, SequenceSource targets,
+            Map<Path, Calibration> calibrations, Context context, IntConsumer progress) {
         checkTarget(folder, force);
         List<String> summary = new ArrayList<>();
         AtomicFiles.writeFolder(folder, KIND, replace(force), dir -> {
             Path csv = Files.createDirectories(dir.resolve("data"));
-            Analysis a = new Analysis(model, data, targets, calibrations, csv, progress);
+            Analysis a = new Analysis(model, units, data, targets, calibrations, csv, progress);
             summary.addAll(write(dir, a, context));
         });
         return summary;

@@ -24,6 +24,9 @@ final class Summary {
             long sats = r.result().saturations().total();
             out.add(String.format(Locale.ROOT, "%s: output SQNR %s against the float32 engine, largest error %.3g, %s.", GeneratedText.label(r.label()),
                     db(o.sqnrDb()), o.maxAbs(), sats == 0 ? "no value clipped" : sats + " values clipped"));
+            if (a.units.physical()) {
+                out.add(physical(a, r));
+            }
         }
         // the internal tensor that loses most, over every calibration (errors add up towards the
         // output, so the output itself is always worst and says nothing about where they start)
@@ -64,6 +67,28 @@ final class Summary {
         }
         out.addAll(advice(a));
         return out;
+    }
+
+    /** One calibration's error per output in physical units, against float32 and against the true values. */
+    private static String physical(Analysis a, Analysis.Run r) {
+        StringBuilder sb = new StringBuilder(r.label()).append(" in physical units: largest error against float32 ");
+        for (int u = 0; u < r.perUnit().size(); u++) {
+            sb.append(u == 0 ? "" : ", ").append(a.units.name(u)).append(' ')
+                    .append(String.format(Locale.ROOT, "%.3g", r.perUnit().get(u).maxAbs())).append(unit(a, u));
+        }
+        if (r.taskPerUnit() != null) {
+            sb.append("; against the true values, mean (largest) error ");
+            for (int u = 0; u < r.taskPerUnit().size(); u++) {
+                Metrics m = r.taskPerUnit().get(u);
+                sb.append(u == 0 ? "" : ", ").append(a.units.name(u)).append(' ')
+                        .append(String.format(Locale.ROOT, "%.3g (%.3g)", m.mae(), m.maxAbs())).append(unit(a, u));
+            }
+        }
+        return sb.append('.').toString();
+    }
+
+    private static String unit(Analysis a, int u) {
+        return a.outputUnit(u).isEmpty() ? "" : " " + a.outputUnit(u);
     }
 
     private static List<String> advice(Analysis a) {

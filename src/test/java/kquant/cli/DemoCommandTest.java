@@ -29,8 +29,15 @@ class DemoCommandTest {
             assertTrue(Files.isRegularFile(dir.resolve("demo-" + s + ".json")));
         }
         assertTrue(Files.isRegularFile(dir.resolve("reports").resolve("demo").resolve("index.html")));
+        // the raw-I/O step: the seed model reading Seattle weather codes, checked bit for bit
+        for (String s : new String[] {"q15", "q7", "a16w8"}) {
+            assertTrue(r.out().contains("demo_raw_" + s + ": 10000 sequences, 4900000 values checked, 0 mismatches"), r.out());
+            assertTrue(r.out().contains(s + " folded "), "the table with and without folding\n" + r.out());
+        }
+        assertTrue(Files.isRegularFile(dir.resolve("reports").resolve("demo-raw").resolve("index.html")));
         // the demo's calibrations are the ones kept in calibration/, byte for byte
         assertEquals(Files.readString(Path.of("calibration", "demo-q15.json")), Files.readString(dir.resolve("demo-q15.json")));
+        assertEquals(Files.readString(Path.of("calibration", "demo-raw-q7.json")), Files.readString(dir.resolve("demo-raw-q7.json")));
 
         // run again: its own outputs, compiled programs included, are replaced; a file of the user's is not
         Path q7 = dir.resolve("reports").resolve("demo-c-q7");

@@ -39,7 +39,8 @@ final class DiffChecks {
     }
 
     /** A model the hand ports run, its inputs written where diff reads them, and the standardization (null for fixtures). */
-    record Subject(String name, Model model, Path file, Path data, double[][][] x, Path normalization, double[] mean, double[] std) {
+    record Subject(String name, Model model, Path file, Path data, Path rawData, double[][][] x, Path normalization, double[] mean,
+            double[] std) {
     }
 
     /** True when ../shared/references is there to read the Seattle models from. */
@@ -63,11 +64,31 @@ final class DiffChecks {
         for (int i = 0; i < n; i++) {
             x[i] = all.sample(i);
         }
-        Path data = dir.resolve(folder + "_x.npy");
-        DiffTest.write(data, x);
         Path norm = root.resolve("normalization.json");
         JsonNode json = new ObjectMapper().readTree(norm.toFile());
-        return new Subject(folder, m, file, data, x, norm, doubles(json.get("mean")), doubles(json.get("std")));
+        double[] mean = doubles(json.get("mean"));
+        double[] std = doubles(json.get("std"));
+        Path data = dir.resolve(folder + "_x.npy");
+        DiffTest.write(data, x);
+        // diff --normalization reads raw data: the windows in their physical units
+        Path rawData = dir.resolve(folder + "_x_raw.npy");
+        DiffTest.write(rawData, raw(x, mean, std));
+        return new Subject(folder, m, file, data, rawData, x, norm, mean, std);
+    }
+
+    /** Standardized windows back in raw units: {@code x · std + mean} for the first {@code mean.length} features. */
+    static double[][][] raw(double[][][] x, double[] mean, double[] std) {
+        double[][][] r = new double[x.length][][];
+        for (int i = 0; i < x.length; i++) {
+            r[i] = new double[x[i].length][];
+            for (int t = 0; t < x[i].length; t++) {
+                r[i][t] = x[i][t].clone();
+                for (int f = 0; f < mean.length; f++) {
+                    r[i][t][f] = x[i][t][f] * std[f] + mean[f];
+                }
+            }
+        }
+        return r;
     }
 
     /** A small fixture model written by {@link KerasFixtures}, on N(0, 1) inputs rounded to float32. */
@@ -86,7 +107,7 @@ final class DiffChecks {
         }
         Path data = dir.resolve(name + "_x.npy");
         DiffTest.write(data, x);
-        return new Subject(name, m, f.model(), data, x, null, null, null);
+        return new Subject(name, m, f.model(), data, null, x, null, null, null);
     }
 
     /** The numbers a port gives for {@code what}: state (h), cell (c) or output (the Dense's). */
@@ -98,13 +119,23 @@ final class DiffChecks {
         }
     }
 
-    /** Runs diff on the numbers; returns what it printed. */
+    /** Runs diff on the numbers, on the standardized data; returns what it printed. */
     static String diff(Subject s, Path dir, String fileName, double[][][] numbers, String what, double tolerance) throws IOException {
+        return diff(s, dir, fileName, numbers, what, tolerance, false);
+    }
+
+    /**
+     * Runs diff on the numbers; with {@code normalized}, on the raw data with the subject's --normalization,
+     * the numbers being outputs in physical units then (as such a port writes them).
+     */
+    static String diff(Subject s, Path dir, String fileName, double[][][] numbers, String what, double tolerance, boolean normalized)
+            throws IOException {
         Path actual = dir.resolve(s.name() + "_" + fileName + ".npy");
-        DiffTest.write(actual, numbers);
-        List<String> args = new ArrayList<>(List.of("diff", s.file().toString(), "--data", s.data().toString(), "--actual",
-                actual.toString(), "--what", what, "--tolerance", Double.toString(tolerance)));
-        if (s.normalization() != null) {
+        boolean physical = normalized && what.equals("output");
+        DiffTest.write(actual, physical ? raw(numbers, s.mean(), s.std()) : numbers);
+        List<String> args = new ArrayList<>(List.of("diff", s.file().toString(), "--data", (normalized ? s.rawData() : s.data()).toString(),
+                "--actual", actual.toString(), "--what", what, "--tolerance", Double.toString(tolerance)));
+        if (normalized) {
             args.addAll(List.of("--normalization", s.normalization().toString()));
         }
         Cli.Result r = Cli.run(args.toArray(new String[0]));
@@ -115,7 +146,8 @@ final class DiffChecks {
     /** diff names {@code expected} and the first divergence of {@code faulty} from {@code correct}. */
     static void assertDiagnosed(Subject s, Path dir, String expected, String what, double[][][] faulty, double[][][] correct,
             double tolerance) throws IOException {
-        String out = diff(s, dir, expected.replaceAll("[^a-z0-9]+", "_"), faulty, what, tolerance);
+        String out = diff(s, dir, expected.replaceAll("[^a-z0-9]+", "_"), faulty, what, tolerance,
+                s.normalization() != null && expected.equals("inputs_not_normalised"));
         assertTrue(out.contains("DIAGNOSIS: " + expected + ":"), out);
         int[] first = firstDivergence(faulty, correct, tolerance);
         assertNotNull(first, "the faulty port gives the correct port's numbers:\n" + out);

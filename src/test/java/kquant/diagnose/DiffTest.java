@@ -39,6 +39,8 @@ class DiffTest {
     static final int N = 40; // the first 40 test windows: enough, and quick
     static final double TOL = 1e-5;
     static Path data;
+    /** The same windows in raw units (x · std + mean), for diff --normalization, which reads raw data. */
+    static Path raw;
     static HandPort port;
     static double[][][] x;
     static double[] mean = {2.998905109489052, 16.109762773722625, 8.034671532846732, 3.268248175182475};
@@ -54,6 +56,8 @@ class DiffTest {
         }
         data = dir.resolve("x.npy");
         write(data, x);
+        raw = dir.resolve("x_raw.npy");
+        write(raw, DiffChecks.raw(x, mean, std));
         port = new HandPort(m);
     }
 
@@ -106,7 +110,7 @@ class DiffTest {
                 double[][][] states = port.run(x, (HandPort.Bug) c[0], mean, std)[0];
                 Path actual = dir.resolve(c[1] + ".npy");
                 write(actual, states);
-                Cli.Result r = Cli.run("diff", MODEL, "--data", data.toString(), "--actual", actual.toString(), "--what", "state",
+                Cli.Result r = Cli.run("diff", MODEL, "--data", raw.toString(), "--actual", actual.toString(), "--what", "state",
                         "--normalization", Paths2.demo("normalization.json").toString());
                 assertEquals(0, r.code(), r.toString());
                 assertTrue(r.out().contains("DIAGNOSIS: " + c[1] + ":"), r.out());
