@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import kquant.KquantException;
-import kquant.data.Sequences;
+import kquant.data.SequenceSource;
+import kquant.diagnose.ActualNumbers;
+import kquant.diagnose.Loading;
 import kquant.diagnose.Diff;
 import kquant.diagnose.DiffText;
 import kquant.model.Model;
@@ -66,12 +68,16 @@ final class DiffCommand implements Callable<Integer> {
     public Integer call() {
         Model model = modelArgs.load();
         kquant.model.Normalization n = normalization.readFor(model);
-        Sequences x = normalization.standardized(data, model, spec.commandLine().getErr());
-        Model m = model.withTimesteps(x.timesteps());
-        var numbers = kquant.diagnose.Loading.actual(actual);
-        Diff.What w = what != null ? parse(what) : kquant.diagnose.Loading.infer(m, x, numbers, actual, layer);
-        kquant.diagnose.Loading.checkShape(m, x, numbers, w, layer, actual);
-        Diff.Result r = Diff.compare(m, x, numbers, w, layer, tolerance, n);
+        Diff.Result r;
+        try (SequenceSource x = normalization.standardized(data, model);
+                ActualNumbers numbers = Loading.actual(actual);
+                Progress progress = Progress.start("diff", x.count())) {
+            Model m = model.withTimesteps(x.timesteps());
+            Diff.What w = what != null ? parse(what) : Loading.infer(m, x, numbers, actual, layer);
+            Loading.checkShape(m, x, numbers, w, layer, actual);
+            r = Diff.compare(m, x, numbers, w, layer, tolerance, n, progress.consumer());
+            normalization.warnNarrowCodes(x, spec.commandLine().getErr());
+        }
         spec.commandLine().getOut().print(DiffText.of(r, actual.getFileName().toString(), Path.of(data).getFileName().toString()));
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;

@@ -32,6 +32,7 @@ final class NormalizationArgs {
 
     /** The model the command runs: {@code model} with the normalization folded in, or {@code model} without --normalization. */
     Model apply(Model model) {
+        forget();
         if (file == null) {
             return model;
         }
@@ -52,6 +53,7 @@ final class NormalizationArgs {
      * @return the normalization, or null without --normalization
      */
     Normalization readFor(Model model) {
+        forget();
         if (file == null) {
             return null;
         }
@@ -64,6 +66,13 @@ final class NormalizationArgs {
         }
         units = RawUnits.of(n);
         return n;
+    }
+
+    /** picocli resets the option, not what was derived from it, when the demo runs one command object again. */
+    private void forget() {
+        read = null;
+        folding = null;
+        units = null;
     }
 
     boolean given() {
@@ -111,24 +120,47 @@ final class NormalizationArgs {
     }
 
     /**
-     * Raw data standardized as in training, {@code (code · lsb − offset) / scale} per feature in float32, for
-     * a command that runs the model as trained (diff replays hand-port faults on it); as it is without
-     * --normalization.
+     * Raw data standardized as in training, {@code (code · lsb − offset) / scale} per feature in float32, read a
+     * block at a time, for a command that runs the model as trained (diff replays hand-port faults on it); as it
+     * is without --normalization.
      */
-    Sequences standardized(String spec, Model model, java.io.PrintWriter err) {
-        Sequences v = load(spec, model, err);
-        if (units == null) {
-            return v;
+    SequenceSource standardized(String spec, Model model) {
+        SequenceSource raw = open(spec, model);
+        return units == null ? raw : new Standardized(raw, units);
+    }
+
+    private record Standardized(SequenceSource raw, RawUnits units) implements SequenceSource {
+
+        @Override
+        public String name() {
+            return raw.name();
         }
-        float[] x = v.read(0, v.count());
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) units.inputs().get(i % v.features()).standardized(x[i]);
+
+        @Override
+        public kquant.data.DataShape shape() {
+            return raw.shape();
         }
-        return new Sequences(v.name(), v.count(), v.timesteps(), v.features(), v.sequence(), x);
+
+        @Override
+        public float[] read(int start, int n) {
+            float[] x = raw.read(start, n);
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) units.inputs().get(i % raw.features()).standardized(x[i]);
+            }
+            return x;
+        }
+
+        @Override
+        public void close() {
+            raw.close();
+        }
     }
 
     /** Warns, one line per input feature, when the data read through {@link #input} did not fit a declared code. */
     void warnNarrowCodes(SequenceSource source, java.io.PrintWriter err) {
+        if (source instanceof Standardized s) {
+            source = s.raw();
+        }
         if (source instanceof RawData raw) {
             for (String w : raw.narrowCodes()) {
                 err.println("warning: " + file + ": " + w + " (clipped)");

@@ -17,9 +17,10 @@ import kquant.data.Npy;
 
 /**
  * A user's own numbers, in double precision: an {@code .npy} array {@code (N, units)} or
- * {@code (N, T, units)}; a CSV in the trace layout ({@code sample,step,u0,u1,...}, as
- * {@code kquant predict --trace} and {@code kquant trace} write it); or a plain CSV with one
- * sample per row.
+ * {@code (N, T, units)}, read a block of samples at a time (a column-major one whole); a CSV in the
+ * trace layout ({@code sample,step,u0,u1,...}, as {@code kquant predict --trace} and {@code kquant
+ * trace} write it) or a plain CSV with one sample per row, both held in memory (their rows need
+ * not be in order).
  */
 final class ActualFile {
 
@@ -27,7 +28,7 @@ final class ActualFile {
         throw new AssertionError("No instances of ActualFile");
     }
 
-    static Numbers3d load(Path file) {
+    static ActualNumbers open(Path file) {
         if (!Files.isRegularFile(file)) {
             throw KquantException.of("%s: file not found", file);
         }
@@ -39,8 +40,9 @@ final class ActualFile {
         }
     }
 
-    private static Numbers3d npy(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file)) {
+    private static ActualNumbers npy(Path file) throws IOException {
+        FileChannel ch = FileChannel.open(file);
+        try {
             Npy.Header h = Npy.header(ch, file.toString());
             long[] s = h.shape();
             if (s.length != 2 && s.length != 3) {
@@ -50,23 +52,62 @@ final class ActualFile {
             if (h.elements() == 0) {
                 throw KquantException.of("%s: array of shape %s holds no values", file, java.util.Arrays.toString(s));
             }
-            // held as bytes and again as doubles
-            DataFiles.checkFitsInMemory(file.toString(), h.elements(), Double.BYTES + h.itemSize());
-            ByteBuffer data = ByteBuffer.allocate((int) (h.elements() * h.itemSize())).order(h.order());
-            ch.read(data, h.dataOffset());
-            int n = (int) s[0];
-            int steps = s.length == 3 ? (int) s[1] : 1;
-            int units = (int) s[s.length - 1];
+            if (s[0] > Integer.MAX_VALUE || s.length == 3 && s[1] > Integer.MAX_VALUE || s[s.length - 1] > Integer.MAX_VALUE) {
+                throw KquantException.of("%s: array of shape %s is too large", file, java.util.Arrays.toString(s));
+            }
+            NpyNumbers numbers = new NpyNumbers(file, ch, h, (int) s[0], s.length == 3 ? (int) s[1] : 1, (int) s[s.length - 1]);
+            if (!h.fortranOrder()) {
+                return numbers;
+            }
+            // column-major: a block of samples is not contiguous, so the whole array is read once
+            try (numbers) {
+                DataFiles.checkFitsInMemory(file.toString(), h.elements(), Double.BYTES + h.itemSize());
+                return numbers.read(0, numbers.samples());
+            }
+        } catch (RuntimeException | IOException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** An {@code .npy} array read a block of samples at a time. */
+    private record NpyNumbers(Path file, FileChannel ch, Npy.Header h, int samples, int steps, int units) implements ActualNumbers {
+
+        @Override
+        public Numbers3d read(int start, int n) {
+            long perSample = (long) steps * units;
+            long first = h.fortranOrder() ? 0 : start * perSample;
+            long count = h.fortranOrder() ? h.elements() : n * perSample;
+            ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(count * h.itemSize())).order(h.order());
+            try {
+                long at = h.dataOffset() + first * h.itemSize();
+                while (data.hasRemaining()) {
+                    if (ch.read(data, at + data.position()) < 0) {
+                        throw KquantException.of("%s: ends before sample %d", file, start + n);
+                    }
+                }
+            } catch (IOException e) {
+                throw KquantException.of("%s: cannot read: %s", file, e.getMessage());
+            }
             double[][][] v = new double[n][steps][units];
             for (int i = 0; i < n; i++) {
                 for (int t = 0; t < steps; t++) {
                     for (int u = 0; u < units; u++) {
-                        long index = h.fortranOrder() ? i + (long) n * (t + (long) steps * u) : ((long) i * steps + t) * units + u;
+                        long index = h.fortranOrder() ? (start + i) + (long) samples * (t + (long) steps * u) : ((long) i * steps + t) * units + u;
                         v[i][t][u] = Npy.elementAt(data, h, index);
                     }
                 }
             }
             return new Numbers3d(v);
+        }
+
+        @Override
+        public void close() {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // read-only: nothing is lost
+            }
         }
     }
 

@@ -5,8 +5,11 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import kquant.KquantException;
+import kquant.data.DataFiles;
+import kquant.data.SequenceSource;
 import kquant.data.Sequences;
 import kquant.engine.ReferenceEngine;
 import kquant.engine.Precision;
@@ -83,28 +86,32 @@ public final class Diff {
         throw new AssertionError("No instances of Diff");
     }
 
+    /** Samples replayed together: large enough to keep both cores busy, small enough that a block of every tensor is little memory. */
+    static final int BLOCK = 1024;
+
     /**
-     * Runs the comparison.
+     * Runs the comparison, a block of samples at a time: memory does not grow with the number of samples.
      *
      * @param layer          for {@link What#STATE}: the recurrent layer, or null for the first; for
      *                       {@link What#CELL}: the LSTM, or null for the first
      * @param x              the inputs, standardized as in training
+     * @param actual         the user's numbers, as many samples as {@code x}
      * @param normalization  the training standardization, for {@link Fault#INPUTS_NOT_NORMALISED}; may be null. When
      *                       it describes the outputs, outputs are compared in physical units: the user's numbers are
      *                       taken to be physical, and the reference's and every variant's are denormalized
+     * @param progress       told the number of samples done after each block; may be null
      */
-    public static Result compare(Model model, Sequences x, Numbers3d actual, What what, String layer, double tolerance,
-            Normalization normalization) {
+    public static Result compare(Model model, SequenceSource x, ActualNumbers actual, What what, String layer, double tolerance,
+            Normalization normalization, IntConsumer progress) {
         String tensor = switch (what) {
             case STATE -> recurrent(model, layer).name() + "/state";
             case CELL -> lstm(model, layer).name() + "/cell";
             default -> lastTensor(model);
         };
-        boolean physical = what == What.OUTPUT && normalization != null && normalization.denormalizesOutputs();
-        Numbers3d reference = physical(reference(model, x, tensor, Precision.FLOAT32), physical ? normalization : null);
+        Normalization physical = what == What.OUTPUT && normalization != null && normalization.denormalizesOutputs() ? normalization : null;
         List<String> skipped = new ArrayList<>();
         List<String> notApplicable = new ArrayList<>();
-        List<Candidate> candidates = new ArrayList<>();
+        List<Replay> replays = new ArrayList<>();
         for (Fault f : Fault.values()) {
             String why = Applicability.whyNot(f, model, normalization);
             if (why != null) {
@@ -113,56 +120,127 @@ public final class Diff {
                 continue;
             }
             for (Variant v : Applicability.variants(f, model)) {
-                Numbers3d numbers = physical(variant(v, model, x, tensor, what, normalization), physical ? normalization : null);
-                if (numbers.sameShape(actual)) {
-                    candidates.add(new Candidate(v, numbers.maxDiff(actual), numbers.rmsDiff(actual)));
+                replays.add(new Replay(v, model, tensor, what, normalization, physical));
+            }
+        }
+        Replay reference = new Replay(Variant.NONE, model, tensor, what, normalization, physical);
+        Divergence first = null;
+        double[] perStep = null;
+        for (int start = 0; start < x.count(); start += BLOCK) {
+            int n = Math.min(BLOCK, x.count() - start);
+            float[] values = x.read(start, n);
+            DataFiles.checkFinite(values, start, x);
+            Sequences block = new Sequences(x.name(), n, x.timesteps(), x.features(), x.sequence(), values);
+            Numbers3d a = actual.read(start, n);
+            Numbers3d r = reference.add(block, a);
+            replays.parallelStream().forEach(rep -> rep.add(block, a));
+            if (reference.sameShape) {
+                perStep = perStep == null ? new double[r.steps()] : perStep;
+                first = first != null ? first : firstDivergence(a, r, tolerance, start);
+                for (int i = 0; i < n; i++) {
+                    for (int t = 0; t < r.steps(); t++) {
+                        for (int u = 0; u < r.units(); u++) {
+                            double d = a.v()[i][t][u] - r.v()[i][t][u];
+                            perStep[t] = Math.max(perStep[t], Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.abs(d));
+                        }
+                    }
                 }
+            }
+            if (progress != null) {
+                progress.accept(start + n);
+            }
+        }
+        List<Candidate> candidates = new ArrayList<>();
+        for (Replay rep : replays) {
+            if (rep.sameShape) {
+                candidates.add(new Candidate(rep.variant, rep.sums.max(), rep.sums.rms()));
             }
         }
         candidates.sort(Comparator.comparingDouble(Candidate::rmsDiff));
-        if (!reference.sameShape(actual)) {
-            return new Result(tensor, actual.shape(), reference.shape(), tolerance, Double.POSITIVE_INFINITY, null, new double[0], candidates, skipped,
+        String referenceShape = ActualNumbers.shape(x.count(), reference.steps, reference.units);
+        if (!reference.sameShape) {
+            return new Result(tensor, actual.shape(), referenceShape, tolerance, Double.POSITIVE_INFINITY, null, new double[0], candidates, skipped,
                     notApplicable);
         }
-        Divergence first = null;
-        double[] perStep = new double[reference.steps()];
-        for (int i = 0; i < actual.samples(); i++) {
-            for (int t = 0; t < actual.steps(); t++) {
-                for (int u = 0; u < actual.units(); u++) {
-                    double a = actual.v()[i][t][u];
-                    double r = reference.v()[i][t][u];
-                    double d = Double.isNaN(a) ? Double.POSITIVE_INFINITY : Math.abs(a - r);
-                    perStep[t] = Math.max(perStep[t], d);
-                    if (d > tolerance && first == null) {
-                        first = new Divergence(i, t, u, a, r);
+        return new Result(tensor, actual.shape(), referenceShape, tolerance, reference.sums.max(), first, perStep, candidates, skipped,
+                notApplicable);
+    }
+
+    /** The first value of the block more than {@code tolerance} from the reference (NaN always is), or null. */
+    private static Divergence firstDivergence(Numbers3d a, Numbers3d r, double tolerance, int offset) {
+        for (int i = 0; i < a.samples(); i++) {
+            for (int t = 0; t < a.steps(); t++) {
+                for (int u = 0; u < a.units(); u++) {
+                    double d = a.v()[i][t][u] - r.v()[i][t][u];
+                    if (Double.isNaN(d) || Math.abs(d) > tolerance) {
+                        return new Divergence(offset + i, t, u, a.v()[i][t][u], r.v()[i][t][u]);
                     }
                 }
             }
         }
-        return new Result(tensor, actual.shape(), reference.shape(), tolerance, reference.maxDiff(actual), first, perStep, candidates, skipped,
-                notApplicable);
+        return null;
     }
 
-    /** The numbers a port with variant {@code v}'s fault would produce, for the compared tensor. */
-    static Numbers3d variant(Variant v, Model model, Sequences x, String tensor, What what, Normalization n) {
-        if (v.is(Fault.FLOAT64)) {
-            return reference(model, x, tensor, Precision.FLOAT64);
+    /**
+     * One variant replayed over the samples in order, a block at a time: a port that carries its state
+     * from one sequence to the next carries it across blocks too.
+     */
+    private static final class Replay {
+        final Variant variant;
+        private final Model model;
+        private final String tensor;
+        private final What what;
+        private final Normalization normalization;
+        private final Normalization physical;
+        private final FaultyForward pass;
+        private final Map<String, float[][]> carried = new HashMap<>();
+        final DiffSums sums = new DiffSums();
+        boolean sameShape = true;
+        int steps = -1;
+        int units;
+
+        Replay(Variant v, Model model, String tensor, What what, Normalization normalization, Normalization physical) {
+            this.variant = v;
+            this.model = model;
+            this.tensor = tensor;
+            this.what = what;
+            this.normalization = normalization;
+            this.physical = physical;
+            boolean plain = v == Variant.NONE || v.is(Fault.FLOAT64);
+            this.pass = plain ? null : new FaultyForward(model, v.is(Fault.INPUTS_NOT_NORMALISED) ? Variant.NONE : v);
         }
-        boolean raw = v.is(Fault.INPUTS_NOT_NORMALISED);
-        Sequences input = raw ? rawInputs(x, n) : x;
-        FaultyForward pass = new FaultyForward(model, raw ? Variant.NONE : v);
-        Map<String, float[][]> carried = new HashMap<>();
-        double[][][] numbers = new double[x.count()][][];
-        String layer = tensor.substring(0, tensor.lastIndexOf('/'));
-        for (int i = 0; i < x.count(); i++) {
-            FaultyForward.Result r = pass.run(input.sample(i), carried);
-            numbers[i] = switch (what) {
-                case STATE -> r.states().get(layer);
-                case CELL -> r.cells().get(layer);
-                default -> r.output();
-            };
+
+        /** This variant's numbers for {@code x}, compared with the user's when the shapes agree; returns the numbers. */
+        Numbers3d add(Sequences x, Numbers3d actual) {
+            Numbers3d numbers = physical(numbers(x), physical);
+            if (steps < 0) {
+                steps = numbers.steps();
+                units = numbers.units();
+                sameShape = numbers.sameShape(actual);
+            }
+            if (sameShape) {
+                sums.add(actual, numbers);
+            }
+            return numbers;
         }
-        return new Numbers3d(numbers);
+
+        private Numbers3d numbers(Sequences x) {
+            if (pass == null) {
+                return reference(model, x, tensor, variant.is(Fault.FLOAT64) ? Precision.FLOAT64 : Precision.FLOAT32);
+            }
+            Sequences input = variant.is(Fault.INPUTS_NOT_NORMALISED) ? rawInputs(x, normalization) : x;
+            double[][][] numbers = new double[x.count()][][];
+            String layer = tensor.substring(0, tensor.lastIndexOf('/'));
+            for (int i = 0; i < x.count(); i++) {
+                FaultyForward.Result r = pass.run(input.sample(i), carried);
+                numbers[i] = switch (what) {
+                    case STATE -> r.states().get(layer);
+                    case CELL -> r.cells().get(layer);
+                    default -> r.output();
+                };
+            }
+            return new Numbers3d(numbers);
+        }
     }
 
     /** The raw values the standardized inputs came from: {@code x · scale + offset} per feature, in float32. */

@@ -2,7 +2,7 @@ package kquant.diagnose;
 
 import java.nio.file.Path;
 import kquant.KquantException;
-import kquant.data.Sequences;
+import kquant.data.SequenceSource;
 import kquant.model.Model;
 import kquant.model.Recurrent;
 import kquant.model.Shape;
@@ -14,8 +14,9 @@ public final class Loading {
         throw new AssertionError("No instances of Loading");
     }
 
-    public static Numbers3d actual(Path file) {
-        return ActualFile.load(file);
+    /** Opens the user's numbers: an {@code .npy} is read a block at a time, a CSV whole. */
+    public static ActualNumbers actual(Path file) {
+        return ActualFile.open(file);
     }
 
     /**
@@ -23,7 +24,7 @@ public final class Loading {
      * recurrent layer whose units fit. An LSTM's cell has the shape of its state, so cells are
      * compared only when asked for ({@code --what cell}).
      */
-    public static Diff.What infer(Model m, Sequences x, Numbers3d a, Path file, String layer) {
+    public static Diff.What infer(Model m, SequenceSource x, ActualNumbers a, Path file, String layer) {
         if (layer == null && a.units() == m.outputShape().features()) {
             return Diff.What.OUTPUT;
         }
@@ -37,7 +38,7 @@ public final class Loading {
     }
 
     /** Refuses numbers whose shape cannot be compared at all. */
-    public static void checkShape(Model m, Sequences x, Numbers3d a, Diff.What w, String layer, Path file) {
+    public static void checkShape(Model m, SequenceSource x, ActualNumbers a, Diff.What w, String layer, Path file) {
         if (a.samples() != x.count()) {
             throw KquantException.of("%s: %d samples, but the data has %d", file, a.samples(), x.count());
         }
@@ -57,13 +58,13 @@ public final class Loading {
         }
     }
 
-    private static String outputs(Model m, Sequences x) {
+    private static String outputs(Model m, SequenceSource x) {
         Shape out = m.outputShape();
         return out.sequence() ? "(" + x.count() + ", " + x.timesteps() + ", " + out.features() + ")" : "(" + x.count() + ", " + out.features() + ")";
     }
 
     /** Every recurrent layer's states shape (or the named layer's), e.g. {@code lstm (40, 5, 32)}. */
-    private static String states(Model m, Sequences x, String layer) {
+    private static String states(Model m, SequenceSource x, String layer) {
         StringBuilder sb = new StringBuilder();
         for (var l : m.layers()) {
             if (l instanceof Recurrent r && (layer == null || r.name().equals(layer))) {

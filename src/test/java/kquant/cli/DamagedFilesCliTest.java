@@ -126,6 +126,15 @@ class DamagedFilesCliTest {
             f.write((d2 + " ".repeat(118 - d2.length() - 1) + "\n").getBytes(StandardCharsets.ISO_8859_1));
             f.setLength(128 + n * 5 * 48 * 8);
         }
+        // diff reads a row-major file a block at a time: its sample count is checked before anything is read
+        r = Cli.run("diff", MODEL.toString(), "--data", TEST_X, "--actual", states.toString());
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().contains("states.npy: 200000000 samples, but the data has 365"), r.err());
+        // a column-major one is read whole, so it must be refused for its size
+        try (RandomAccessFile f = new RandomAccessFile(states.toFile(), "rw")) {
+            f.seek(10);
+            f.write(d2.replace("False", "True ").getBytes(StandardCharsets.ISO_8859_1));
+        }
         r = Cli.run("diff", MODEL.toString(), "--data", TEST_X, "--actual", states.toString());
         assertEquals(1, r.code(), r.toString());
         assertTrue(r.err().contains("states.npy: 48000000000 values"), r.err());

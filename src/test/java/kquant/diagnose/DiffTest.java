@@ -184,4 +184,43 @@ class DiffTest {
         Cli.Result json = Cli.run("trace", MODEL, "--data", data.toString(), "--sample", "3", "--format", "json");
         assertTrue(json.out().contains("\"tensor\" : \"dense/output\""), json.out());
     }
+
+    /**
+     * diff reads the numbers a block at a time: a state carried from one sequence to the next is replayed across
+     * the blocks' seams, and a divergence past the first block is placed at its own sample.
+     */
+    @Test
+    void numbersLongerThanABlockAreDiagnosedAcrossTheSeams() throws IOException {
+        Model m = KerasLoader.load(Path.of(MODEL));
+        Sequences train = DataFiles.load(Paths2.demo("train_X.npy").toString(), m.inputShape());
+        Sequences test = DataFiles.load(DATA, m.inputShape());
+        double[][][] xs = new double[train.count() + test.count()][][];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = i < train.count() ? train.sample(i) : test.sample(i - train.count());
+        }
+        assertTrue(xs.length > Diff.BLOCK + 300, "the data must span blocks");
+        Path allX = dir.resolve("all_x.npy");
+        write(allX, xs);
+        Path carried = dir.resolve("carried_all.npy");
+        write(carried, port.run(xs, HandPort.Bug.CARRIED_STATE, mean, std)[0]);
+        Cli.Result r = Cli.run("diff", MODEL, "--data", allX.toString(), "--actual", carried.toString(), "--what", "state");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("DIAGNOSIS: initial_state_carried_over:"), r.out());
+        Matcher within = Pattern.compile("gives your numbers to within ([0-9.eE+-]+)").matcher(r.out());
+        // the hand port runs in float64, so over 1,456 chained sequences it drifts from the float32 replay by a few 1e-3;
+        // a replay restarted at the seam would part from it there by as much as the reference does at sample 1 (0.75)
+        assertTrue(within.find() && Double.parseDouble(within.group(1)) < 0.02, "replayed across the seams, not restarted\n" + r.out());
+
+        double[][][] late = port.run(xs, HandPort.Bug.NONE, mean, std)[0];
+        int sample = Diff.BLOCK + 300;
+        late[sample][3][7] += 0.01;
+        Path one = dir.resolve("one_late_value.npy");
+        write(one, late);
+        r = Cli.run("diff", MODEL, "--data", allX.toString(), "--actual", one.toString(), "--what", "state");
+        assertEquals(0, r.code(), r.toString());
+        Matcher m2 = Pattern.compile("first part at sample (\\d+), timestep (\\d+)").matcher(r.out());
+        assertTrue(m2.find(), r.out());
+        assertEquals(sample, Integer.parseInt(m2.group(1)), r.out());
+        assertEquals(3, Integer.parseInt(m2.group(2)), r.out());
+    }
 }
