@@ -1,26 +1,10 @@
 package kquant.cli;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import kquant.data.DataFiles;
-import kquant.data.SequenceSource;
-import kquant.data.SyntheticData;
 import kquant.data.Sequences;
-import kquant.engine.Blocks;
-import kquant.engine.ReferenceEngine;
-import kquant.engine.Runner;
-import kquant.engine.Engine;
-import kquant.engine.FixedEngine;
-import kquant.engine.FloatEngine;
-import kquant.engine.Precision;
-import kquant.calibrate.Calibration;
-import kquant.calibrate.Calibrator;
-import kquant.fixed.QuantizedModel;
-import kquant.fixed.Scheme;
 import kquant.KquantException;
 import kquant.keras.KerasLoader;
 import kquant.target.TargetBench;
@@ -34,8 +18,9 @@ import picocli.CommandLine.Model.CommandSpec;
         mixinStandardHelpOptions = true,
         header = "Measure engine, C and calibration throughput.",
         description = {
-            "Measures throughput (sequences per second) of the engines on a model and data set,",
-            "on one thread and on all cores: repeated passes over the data after a warm-up, median pass.",
+            "Measures throughput (sequences per second) on a model and data set, in one run: the float32",
+            "engine beside the float64 one, and each integer engine beside its exported C at -O2, on one",
+            "thread and on all cores; repeated passes over the data after a warm-up, median pass.",
             "",
             "Example (the demo model and its test windows):",
             "  kquant bench"})
@@ -91,7 +76,8 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws java.io.IOException {
         if (calibrationGb != null) {
-            return benchCalibration();
+            CalibrationBench.run(KerasLoader.load(model), calibrationGb, spec.commandLine().getOut());
+            return ExitCodes.OK;
         }
         if (target != null) {
             if (!target.equals("cortex-m4")) {
@@ -108,134 +94,17 @@ final class BenchCommand implements Callable<Integer> {
         if (c) {
             Model m = KerasLoader.load(model);
             Sequences x = DataFiles.load(data, m.inputShape());
-            CBench.run(m.withTimesteps(x.timesteps()), x, calibrationsOrDemo(), callgrind, seconds, this, spec.commandLine().getOut());
+            CBench.run(m.withTimesteps(x.timesteps()), x, calibrationsOrDemo(), callgrind, new Throughput(seconds), spec.commandLine().getOut());
             return ExitCodes.OK;
         }
         Model m = KerasLoader.load(model);
         Sequences x = DataFiles.load(data, m.inputShape());
-        PrintWriter out = spec.commandLine().getOut();
-        out.printf("model %s, data %s: %d sequences, %d MACs each; %d cores; java %s%n", model, data, x.count(),
-                m.withTimesteps(x.timesteps()).macs(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-        out.printf("%-10s %18s %18s%n", "engine", "1 thread (seq/s)", "all cores (seq/s)");
-        List<Engine> engines = new ArrayList<>();
-        engines.add(new FloatEngine(m.withTimesteps(x.timesteps())));
-        engines.add(new ReferenceEngine(m.withTimesteps(x.timesteps()), Precision.FLOAT64));
-        for (Scheme s : Scheme.values()) {
-            // formats from max-abs on the bench data itself: the speed does not depend on them
-            Calibration c = Calibrator.calibrate(m, x, Calibrator.Options.defaults(s).withHeadroom(1), null);
-            engines.add(new FixedEngine(new QuantizedModel(m.withTimesteps(x.timesteps()), c.formats())));
-        }
-        for (Engine e : engines) {
-            out.printf("%-10s %18.0f %18.0f%n", e.name(), throughput(e, x, false), throughput(e, x, true));
-            out.flush();
-        }
+        EngineBench.run(m, model, data, x, new Throughput(seconds), spec.commandLine().getOut());
         return ExitCodes.OK;
     }
 
     private List<java.nio.file.Path> calibrationsOrDemo() {
         return calibrations != null ? calibrations : List.of(java.nio.file.Path.of("calibration/demo-q15.json"),
                 java.nio.file.Path.of("calibration/demo-q7.json"), java.nio.file.Path.of("calibration/demo-a16w8.json"));
-    }
-
-    private int benchCalibration() throws java.io.IOException {
-        Model m = KerasLoader.load(model);
-        int t = m.inputShape().knownLength() ? m.inputShape().timesteps() : 32;
-        int f = m.inputShape().features();
-        int samples = (int) Math.ceil(calibrationGb * (1L << 30) / (4.0 * t * f));
-        PrintWriter out = spec.commandLine().getOut();
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("kquant-bench");
-        java.nio.file.Path file = dir.resolve("synthetic.npy");
-        try {
-            long w0 = System.nanoTime();
-            SyntheticData.writeNpy(file, samples, t, f, 1);
-            out.printf(java.util.Locale.ROOT, "wrote %s: %d samples of (%d, %d), %.2f GB, in %.1f s%n", file, samples, t, f,
-                    java.nio.file.Files.size(file) / 1e9, (System.nanoTime() - w0) / 1e9);
-            out.flush();
-            HeapSampler sampler = HeapSampler.start();
-            long c0 = System.nanoTime();
-            try (SequenceSource source = DataFiles.open(file.toString(), m.inputShape())) {
-                Calibrator.calibrate(m, source, Calibrator.Options.defaults(Scheme.Q15), null);
-            }
-            double seconds = (System.nanoTime() - c0) / 1e9;
-            long peak = sampler.stop();
-            out.printf(java.util.Locale.ROOT, "calibrated (maxabs, q15) in %.1f s: %.0f samples/s, %.1f MB/s; "
-                    + "heap in use at most %.0f MB (sampled every 10 ms) of %.0f MB allowed; %d cores%n",
-                    seconds, samples / seconds, java.nio.file.Files.size(file) / 1e6 / seconds, peak / 1e6,
-                    Runtime.getRuntime().maxMemory() / 1e6, Runtime.getRuntime().availableProcessors());
-        } finally {
-            java.nio.file.Files.deleteIfExists(file);
-            java.nio.file.Files.deleteIfExists(dir);
-        }
-        return ExitCodes.OK;
-    }
-
-    /** Samples the heap in use from a background thread and keeps the largest value. */
-    private static final class HeapSampler implements Runnable {
-        private volatile boolean running = true;
-        private volatile long peak;
-        private Thread thread;
-
-        static HeapSampler start() {
-            HeapSampler s = new HeapSampler();
-            s.thread = new Thread(s, "heap-sampler");
-            s.thread.setDaemon(true);
-            s.thread.start();
-            return s;
-        }
-
-        @Override
-        public void run() {
-            Runtime r = Runtime.getRuntime();
-            while (running) {
-                peak = Math.max(peak, r.totalMemory() - r.freeMemory());
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-
-        long stop() {
-            running = false;
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return peak;
-        }
-    }
-
-    /** One pass of the engine over the data: on one thread through one runner, or through {@link Blocks} on every core. */
-    private static void pass(Engine engine, Sequences x, boolean parallel) {
-        if (parallel) {
-            Blocks.outputs(engine, x);
-            return;
-        }
-        Runner r = engine.runner(Blocks.LANES);
-        float[] values = x.read(0, x.count());
-        for (int k = 0; k < x.count(); k += r.lanes()) {
-            r.run(values, k * x.sampleSize(), Math.min(r.lanes(), x.count() - k), null);
-        }
-    }
-
-    /** Median throughput over passes of the whole data set, after a warm-up of a third of the time. */
-    double throughput(Engine engine, Sequences x, boolean parallel) {
-        long warmUntil = System.nanoTime() + (long) (seconds / 3 * 1e9);
-        while (System.nanoTime() < warmUntil) {
-            pass(engine, x, parallel);
-        }
-        double[] rates = new double[1024];
-        int n = 0;
-        long end = System.nanoTime() + (long) (seconds * 1e9);
-        while ((System.nanoTime() < end || n < 3) && n < rates.length) {
-            long t0 = System.nanoTime();
-            pass(engine, x, parallel);
-            rates[n++] = x.count() / ((System.nanoTime() - t0) / 1e9);
-        }
-        double[] r = Arrays.copyOf(rates, n);
-        Arrays.sort(r);
-        return r[n / 2];
     }
 }

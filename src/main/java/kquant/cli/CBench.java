@@ -30,7 +30,7 @@ final class CBench {
         throw new AssertionError("No instances of CBench");
     }
 
-    static void run(Model m, Sequences x, List<Path> calibrations, boolean callgrind, double seconds, BenchCommand timer, PrintWriter out)
+    static void run(Model m, Sequences x, List<Path> calibrations, boolean callgrind, Throughput timer, PrintWriter out)
             throws IOException {
         Optional<Path> cc = Toolchain.hostCompiler();
         if (cc.isEmpty()) {
@@ -48,11 +48,9 @@ final class CBench {
             for (Path cal : calibrations) {
                 Calibration c = CalibrationFile.read(cal, m);
                 QuantizedModel q = new QuantizedModel(m, c.formats());
-                Path folder = dir.resolve(c.scheme().cliName() + "-" + cal.getFileName().toString().replace(".json", ""));
-                CExporter.export(q, List.of("bench"), folder, new CExporter.Options("bench", false, x, 0, 1, x.timesteps()));
-                Path exe = Toolchain.buildTest(cc.get(), folder, "bench", List.of("-O2"));
-                double cRate = cRate(exe, x.count(), seconds);
-                double javaRate = timer.throughput(new FixedEngine(q), x, false);
+                Path exe = build(q, x, dir.resolve(c.scheme().cliName() + "-" + cal.getFileName().toString().replace(".json", "")), cc.get());
+                double cRate = timer.ofC(exe, VECTORS, x.count(), 1);
+                double javaRate = timer.of(new FixedEngine(q), x, false);
                 String instr = "-";
                 String perMac = "-";
                 if (valgrind.isPresent()) {
@@ -70,29 +68,13 @@ final class CBench {
                 String.join(" ", Toolchain.STRICT));
     }
 
-    /** Sequences per second of run(): passes over all sequences until {@code seconds} have gone by. */
-    private static double cRate(Path exe, int sequences, double seconds) {
-        double elapsed = 0;
-        long passes = 1;
-        while (true) {
-            elapsed = bench(exe, passes);
-            if (elapsed >= seconds / 4) {
-                break;
-            }
-            passes *= 4;
-        }
-        long target = Math.max(1, (long) (passes * seconds / Math.max(elapsed, 1e-3)));
-        elapsed = bench(exe, target);
-        return target * (double) sequences / elapsed;
-    }
+    /** The vector file of a bench export, in the export folder. */
+    static final String VECTORS = "bench_vectors.bin";
 
-    private static double bench(Path exe, long passes) {
-        Toolchain.Run r = Toolchain.run(exe.getParent(), List.of(exe.toString(), "bench_vectors.bin", Long.toString(passes)), 600);
-        Matcher m = Pattern.compile("in ([0-9.]+) s").matcher(r.output());
-        if (r.exitCode() != 0 || !m.find()) {
-            throw new IllegalStateException("bench run failed: " + r.output());
-        }
-        return Double.parseDouble(m.group(1));
+    /** Exports {@code q} into {@code folder} with the sequences of {@code x} as vectors, and builds its checking main at -O2. */
+    static Path build(QuantizedModel q, Sequences x, Path folder, Path cc) {
+        CExporter.export(q, List.of("bench"), folder, new CExporter.Options("bench", false, x, 0, 1, x.timesteps()));
+        return Toolchain.buildTest(cc, folder, "bench", List.of("-O2"));
     }
 
     /** Instructions per sequence: callgrind's count for one pass minus its count for none. */
@@ -104,7 +86,7 @@ final class CBench {
 
     private static long callgrind(Path valgrind, Path exe, int passes) {
         Toolchain.Run r = Toolchain.run(exe.getParent(), List.of(valgrind.toString(), "--tool=callgrind", "--callgrind-out-file=/dev/null",
-                exe.toString(), "bench_vectors.bin", Integer.toString(passes)), 600);
+                exe.toString(), VECTORS, Integer.toString(passes)), 600);
         Matcher m = Pattern.compile("Collected : (\\d+)").matcher(r.output());
         if (!m.find()) {
             throw new IllegalStateException("callgrind printed no count: " + r.output());
