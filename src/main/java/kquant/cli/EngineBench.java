@@ -31,11 +31,15 @@ final class EngineBench {
         throw new AssertionError("No instances of EngineBench");
     }
 
-    static void run(Model model, Path modelFile, String data, Sequences x, Throughput timer, PrintWriter out) throws IOException {
+    /** Every pass covers at least this many sequences, so that each core has blocks to run. */
+    static final int MIN_SEQUENCES = 8192;
+
+    static void run(Model model, Path modelFile, String data, Sequences given, Throughput timer, PrintWriter out) throws IOException {
+        Sequences x = tiled(given, MIN_SEQUENCES);
         Model m = model.withTimesteps(x.timesteps());
         int cores = Runtime.getRuntime().availableProcessors();
         Optional<Path> cc = Toolchain.hostCompiler();
-        out.printf(Locale.ROOT, "model %s, data %s: %d sequences, %d MACs each; %d cores; java %s; C: %s%n", modelFile, data, x.count(),
+        out.printf(Locale.ROOT, "model %s, data %s: %d sequences (%d given), %d MACs each; %d cores; java %s; C: %s%n", modelFile, data, x.count(), given.count(),
                 m.macs(), cores, System.getProperty("java.version"),
                 cc.map(c -> c.getFileName() + " -O2, its fast path for this CPU").orElse("no C compiler on the PATH"));
         out.printf("%-8s %16s %16s %16s %16s %10s%n", "engine", "Java 1 thread", "Java all cores", "C 1 thread", "C all cores", "Java / C");
@@ -65,6 +69,20 @@ final class EngineBench {
         }
         out.println("sequences per second, median pass; Java / C compares one thread each");
         out.flush();
+    }
+
+    /** The data repeated until it holds at least {@code min} sequences (a short test set would leave cores idle). */
+    static Sequences tiled(Sequences x, int min) {
+        if (x.count() >= min) {
+            return x;
+        }
+        int copies = (min + x.count() - 1) / x.count();
+        float[] one = x.read(0, x.count());
+        float[] all = new float[one.length * copies];
+        for (int k = 0; k < copies; k++) {
+            System.arraycopy(one, 0, all, k * one.length, one.length);
+        }
+        return new Sequences(x.name(), x.count() * copies, x.timesteps(), x.shape().features(), x.shape().sequence(), all);
     }
 
     private static void row(PrintWriter out, String engine, double one, double all, double cOne, double cAll) {

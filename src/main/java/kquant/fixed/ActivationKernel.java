@@ -43,6 +43,8 @@ public final class ActivationKernel {
     private final int satLow;
     private final int satHigh;
     private final double maxErrorLsb;
+    /** {@link #apply} of every input code, built on first use; volatile publishes the filled array. */
+    private volatile short[] everyCode;
 
     private ActivationKernel(Activation activation, Storage inType, Storage type, int fIn, int fOut, Kind kind, long multiplier,
             ActivationTable table, int satLow, int satHigh, double maxErrorLsb) {
@@ -171,6 +173,25 @@ public final class ActivationKernel {
             default:
                 return lookup(z);
         }
+    }
+
+    /**
+     * {@link #apply} of every input code, from {@code inType().minCode()} up: the block engine looks
+     * codes up here (one load per lane) instead of branching per lane. It is built from apply itself,
+     * so it cannot differ from the specification. At most 64 Ki entries (128 KB, int16 input);
+     * shared, so callers only read it.
+     */
+    public short[] everyCode() {
+        short[] e = everyCode;
+        if (e == null) {
+            int lo = inType.minCode();
+            e = new short[inType.maxCode() - lo + 1];
+            for (int z = lo; z <= inType.maxCode(); z++) {
+                e[z - lo] = (short) apply(z);
+            }
+            everyCode = e;
+        }
+        return e;
     }
 
     private int lookup(int z) {

@@ -57,26 +57,88 @@ final class LaneInts {
         for (int r = 0; r < rows; r++) {
             long[] a = acc[acc0 + r];
             int base = (row0 + r) * inputs;
-            for (int s = 0; s < n; s++) {
-                a[s] = 0;
-            }
             for (int k = 0; k + 1 < pieces.length; k++) {
-                for (int s = 0; s < n; s++) {
-                    partial[s] = 0;
-                }
-                for (int i = pieces[k]; i < pieces[k + 1]; i++) {
-                    mac(x[x0 + i], w[base + i], partial, n);
-                }
-                for (int s = 0; s < n; s++) {
-                    a[s] += partial[s];
+                dot(x, x0, w, base, pieces[k], pieces[k + 1], partial, n);
+                if (k == 0) {
+                    for (int s = 0; s < n; s++) {
+                        a[s] = partial[s];
+                    }
+                } else {
+                    for (int s = 0; s < n; s++) {
+                        a[s] += partial[s];
+                    }
                 }
             }
         }
     }
 
-    private static void mac(int[] x, int w, int[] a, int n) {
-        for (int s = 0; s < n; s++) {
-            a[s] += x[s] * w;
+    /**
+     * {@code p[s] = Σ_{i in [from, to)} x[x0 + i][s] · w[base + i]} in int32, four inputs per pass
+     * over the lanes: one load and one store of p per four products instead of per product. Two's
+     * complement sums do not depend on their order, and the piece's bound keeps the true sum in
+     * int32, so the result is exact.
+     */
+    private static void dot(int[][] x, int x0, int[] w, int base, int from, int to, int[] p, int n) {
+        int i = from;
+        int rest = (to - from) % 4;
+        if (rest == 0 && to > from) {
+            rest = 4;
+        }
+        switch (rest) {
+            case 1 -> {
+                int[] a = x[x0 + i];
+                int wa = w[base + i];
+                for (int s = 0; s < n; s++) {
+                    p[s] = a[s] * wa;
+                }
+            }
+            case 2 -> {
+                int[] a = x[x0 + i];
+                int[] b = x[x0 + i + 1];
+                int wa = w[base + i];
+                int wb = w[base + i + 1];
+                for (int s = 0; s < n; s++) {
+                    p[s] = a[s] * wa + b[s] * wb;
+                }
+            }
+            case 3 -> {
+                int[] a = x[x0 + i];
+                int[] b = x[x0 + i + 1];
+                int[] c = x[x0 + i + 2];
+                int wa = w[base + i];
+                int wb = w[base + i + 1];
+                int wc = w[base + i + 2];
+                for (int s = 0; s < n; s++) {
+                    p[s] = a[s] * wa + b[s] * wb + c[s] * wc;
+                }
+            }
+            case 4 -> {
+                quad(x, x0 + i, w, base + i, p, false, n);
+            }
+            default -> java.util.Arrays.fill(p, 0, n, 0);
+        }
+        for (i += rest; i < to; i += 4) {
+            quad(x, x0 + i, w, base + i, p, true, n);
+        }
+    }
+
+    private static void quad(int[][] x, int xi, int[] w, int wi, int[] p, boolean add, int n) {
+        int[] a = x[xi];
+        int[] b = x[xi + 1];
+        int[] c = x[xi + 2];
+        int[] d = x[xi + 3];
+        int wa = w[wi];
+        int wb = w[wi + 1];
+        int wc = w[wi + 2];
+        int wd = w[wi + 3];
+        if (add) {
+            for (int s = 0; s < n; s++) {
+                p[s] += a[s] * wa + b[s] * wb + c[s] * wc + d[s] * wd;
+            }
+        } else {
+            for (int s = 0; s < n; s++) {
+                p[s] = a[s] * wa + b[s] * wb + c[s] * wc + d[s] * wd;
+            }
         }
     }
 
@@ -160,10 +222,15 @@ final class LaneInts {
 
     /** {@code y = act(z)} lane by lane; returns how many lanes' exact activation lay outside the output format. */
     static int activate(ActivationKernel act, int[] z, int[] y, int n) {
+        short[] every = act.everyCode();
+        int lo = act.inType().minCode();
+        int satLow = act.satLow();
+        int satHigh = act.satHigh();
         int clipped = 0;
         for (int s = 0; s < n; s++) {
-            y[s] = act.apply(z[s]);
-            clipped += act.saturates(z[s]) ? 1 : 0;
+            int v = z[s];
+            y[s] = every[v - lo];
+            clipped += v >= satHigh || v <= satLow ? 1 : 0;
         }
         return clipped;
     }
