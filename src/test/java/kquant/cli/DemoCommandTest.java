@@ -35,9 +35,19 @@ class DemoCommandTest {
             assertTrue(r.out().contains(s + " folded "), "the table with and without folding\n" + r.out());
         }
         assertTrue(Files.isRegularFile(dir.resolve("reports").resolve("demo-raw").resolve("index.html")));
+        // the LSTM and GRU trained on the same data go through the same job
+        for (String m : new String[] {"lstm", "gru"}) {
+            for (String s : new String[] {"q15", "q7", "a16w8"}) {
+                assertTrue(java.util.regex.Pattern.compile("demo_" + m + "_" + s + ": 10000 sequences, \\d+ values checked, 0 mismatches")
+                        .matcher(r.out()).find(), m + " " + s + "\n" + r.out());
+            }
+            assertTrue(Files.isRegularFile(dir.resolve("reports").resolve("demo-" + m).resolve("index.html")));
+        }
         // the demo's calibrations are the ones kept in calibration/, byte for byte
         assertEquals(Files.readString(Path.of("calibration", "demo-q15.json")), Files.readString(dir.resolve("demo-q15.json")));
         assertEquals(Files.readString(Path.of("calibration", "demo-raw-q7.json")), Files.readString(dir.resolve("demo-raw-q7.json")));
+        assertEquals(Files.readString(Path.of("calibration", "demo-lstm-q15.json")), Files.readString(dir.resolve("demo-lstm-q15.json")));
+        assertEquals(Files.readString(Path.of("calibration", "demo-gru-a16w8.json")), Files.readString(dir.resolve("demo-gru-a16w8.json")));
 
         // run again: its own outputs, compiled programs included, are replaced; a file of the user's is not
         Path q7 = dir.resolve("reports").resolve("demo-c-q7");
