@@ -35,16 +35,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "3", paramLabel = "S", description = "Measuring time per figure. Default: ${DEFAULT-VALUE}.")
     double seconds;
 
-    @Option(names = "--calibration-gb", paramLabel = "GB", description = {
-        "Instead: write GB gigabytes of synthetic data shaped for the model to a temporary file, calibrate on it",
-        "(maxabs, streaming), and print the time and the peak heap. Run under a fixed heap, e.g.",
-        "java -Xmx256m -jar target/kquant.jar bench --calibration-gb 1"})
+    @Option(names = "--calibration-gb", paramLabel = "GB", description = "Instead: write GB gigabytes of synthetic data shaped for the model to a temporary file, "
+        + "calibrate on it (maxabs, streaming), and print the time and the peak heap. Run under a fixed "
+        + "heap, e.g. java -Xmx256m -jar target/kquant.jar bench --calibration-gb 1")
     Double calibrationGb;
 
-    @Option(names = "--c", description = {
-        "Instead: export each --calibration to C, build it with the host compiler at -O2, and print its",
-        "throughput beside the Java integer engine's on the same data (and instructions per inference",
-        "with --callgrind)."})
+    @Option(names = "--c", description = "Instead: export each --calibration to C, build it with the host compiler at -O2, and print its "
+        + "throughput beside the Java integer engine's on the same data (and instructions per inference "
+        + "with --callgrind).")
     boolean c;
 
     @Option(names = "--calibration", paramLabel = "CAL", description = "For --c and --target: calibrations to export. Default: calibration/demo-{q15,q7,a16w8}.json.")
@@ -53,18 +51,17 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--callgrind", description = "For --c: count instructions per inference with valgrind --tool=callgrind.")
     boolean callgrind;
 
-    @Option(names = "--target", paramLabel = "CPU", description = {
-        "Instead: export each --calibration, build it for CPU (cortex-m4), run it on",
-        "qemu-system-arm -M mps2-an386 and count the instructions of run(), step() and",
-        "output() exactly: per call, per MAC and by function, for both C paths."})
+    @Option(names = "--target", paramLabel = "CPU", description = "Instead: export each --calibration, build it for CPU (cortex-m4), run it on qemu-system-arm -M "
+        + "mps2-an386 and count the instructions of run(), step() and output() exactly: per call, per MAC "
+        + "and by function, for both C paths.")
     String target;
 
     @Option(names = "--sequences", defaultValue = "8", paramLabel = "N", description = "For --target: sequences to count over. Default: ${DEFAULT-VALUE}.")
     int sequences;
 
-    @Option(names = "--fuzz", paramLabel = "N", description = {
-        "Instead: run N seeded mutations of each kind of input (the demo's files, keras-zoo's when present)",
-        "through the commands that read them, and print how each ended; exit 1 if any was not allowed."})
+    @Option(names = "--fuzz", paramLabel = "N", description = "Instead: run N seeded mutations of each kind of input (the demo's files, keras-zoo's when "
+        + "present) through the commands that read them, and print how each ended; exit 1 if any was not "
+        + "allowed.")
     Integer fuzz;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "For --fuzz: the seed. Default: ${DEFAULT-VALUE}.")

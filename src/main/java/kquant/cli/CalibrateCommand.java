@@ -57,10 +57,9 @@ final class CalibrateCommand implements Callable<Integer> {
             description = "q15 (int16), q7 (int8), or a16w8 (int8 weights, int16 activations). Default: ${DEFAULT-VALUE}.")
     String scheme;
 
-    @Option(names = "--method", defaultValue = "maxabs", paramLabel = "METHOD", description = {
-        "maxabs: hold the largest magnitude seen; percentile: hold the --percentile of magnitudes;",
-        "mse: smallest expected rounding + clipping error; search: start from the best of those on",
-        "held-out data and move single tensors' formats while the output error falls. Default: ${DEFAULT-VALUE}."})
+    @Option(names = "--method", defaultValue = "maxabs", paramLabel = "METHOD", description = "maxabs: hold the largest magnitude seen; percentile: hold the --percentile of magnitudes; mse: "
+        + "smallest expected rounding + clipping error; search: start from the best of those on held-out "
+        + "data and move single tensors' formats while the output error falls. Default: ${DEFAULT-VALUE}.")
     String method;
 
     @Option(names = "--percentile", defaultValue = "99.99", paramLabel = "P", description = "For percentile: the share of magnitudes to hold, in percent. Default: ${DEFAULT-VALUE}.")

@@ -55,7 +55,8 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--vectors", paramLabel = "X", description = "Samples to turn into test vectors (their codes and the expected outputs and states).")
     String vectors;
 
-    @Option(names = "--random", paramLabel = "N", description = "Random test sequences to add, reaching past the calibrated ranges. Default: enough for 10000 in all with --vectors.")
+    @Option(names = "--random", paramLabel = "N", description = "Random test sequences to add, reaching past the calibrated ranges. Default: enough for 10000 in"
+        + " all with --vectors.")
     Integer random;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of the random test sequences. Default: ${DEFAULT-VALUE}.")
@@ -64,8 +65,8 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace DIR if it exists and holds other files.")
     boolean force;
 
-    @Option(names = "--target", paramLabel = "CPU", description = {"Also write what running the checking main on CPU takes:",
-        "cortex-m4 (startup code and linker script for qemu-system-arm", "-M mps2-an386; make m4-test)."})
+    @Option(names = "--target", paramLabel = "CPU", description = "Also write what running the checking main on CPU takes: cortex-m4 (startup code and linker "
+        + "script for qemu-system-arm -M mps2-an386; make m4-test).")
     String target;
 
     @Spec

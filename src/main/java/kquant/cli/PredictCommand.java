@@ -59,13 +59,13 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--calibration", paramLabel = "CAL", description = "The calibration file an integer engine runs with.")
     Path calibration;
 
-    @Option(names = "--raw", description = {"Integer engines: write the output codes (int16/int8) instead of real values;",
-        "with --normalization and declared output codes, the declared codes the exported C returns."})
+    @Option(names = "--raw", description = "Integer engines: write the output codes (int16/int8) instead of real values; with "
+        + "--normalization and declared output codes, the declared codes the exported C returns.")
     boolean raw;
 
-    @Option(names = "--trace", paramLabel = "DIR", description = {
-        "Also write every intermediate, per timestep, as CSV files in DIR.",
-        "With an integer engine: both engines' values (<tensor>.float32.csv, <tensor>.q15.csv) and the codes (<tensor>.q15.codes.csv)."})
+    @Option(names = "--trace", paramLabel = "DIR", description = "Also write every intermediate, per timestep, as CSV files in DIR. With an integer engine: both "
+        + "engines' values (<tensor>.float32.csv, <tensor>.q15.csv) and the codes "
+        + "(<tensor>.q15.codes.csv).")
     Path traceDir;
 
     @Option(names = "--force", description = "Replace an existing, non-empty trace folder.")

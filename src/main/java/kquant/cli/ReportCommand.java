@@ -48,8 +48,8 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "X", description = "Samples to run (the test data).")
     String data;
 
-    @Option(names = "--targets", paramLabel = "Y", description = {"The true outputs for X, to show the task error too",
-        "(with --normalization: in physical units, and the report shows every output in them)."})
+    @Option(names = "--targets", paramLabel = "Y", description = "The true outputs for X, to show the task error too (with --normalization: in physical units, "
+        + "and the report shows every output in them).")
     String targets;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The report folder, e.g. reports/NAME.")
