@@ -95,9 +95,11 @@ public final class ReferenceEngine implements Engine {
                     if (sink == null) {
                         outputs[s] = forward(x, null);
                     } else {
-                        Trace trace = trace(x);
-                        traces.add(trace);
-                        outputs[s] = trace.output();
+                        // the model's output, not the trace's last tensor: a last recurrent layer
+                        // without return_sequences records every step of its state
+                        Trace.Builder builder = new Trace.Builder();
+                        outputs[s] = forward(x, builder);
+                        traces.add(builder.build());
                     }
                 }
                 if (sink != null) {

@@ -55,7 +55,11 @@ public final class Trace {
         return tensors.containsKey(name);
     }
 
-    /** The model's output, the last tensor recorded. */
+    /**
+     * The last tensor recorded, every step of it. That is the model's output when the last layer
+     * is a Dense or returns sequences; a last recurrent layer without return_sequences records its
+     * state at every step, and the model's output is only the last of them.
+     */
     public double[][] output() {
         String last = null;
         for (String n : tensors.keySet()) {
