@@ -1,5 +1,10 @@
 package kquant.engine;
 
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
@@ -43,6 +48,12 @@ public final class Blocks {
          */
         P apply(Chunk chunk, int from, int count);
     }
+
+    /**
+     * The blocks' threads, one per core. Not the common pool: that one has a thread fewer than
+     * the cores, counting on the caller to help, and here the caller is busy handing results on.
+     */
+    private static final ForkJoinPool POOL = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
 
     private final SequenceSource source;
     private SequenceSource companion;
@@ -98,34 +109,79 @@ public final class Blocks {
         return this;
     }
 
-    /** Runs the work; {@code results} receives each block's result in sample order, on the calling thread. */
+    /**
+     * Runs the work; {@code results} receives each block's result in sample order, on the calling thread.
+     *
+     * <p>The next chunk is read on a reader thread while the current chunk's blocks run on one
+     * thread per core, so reading and computing share the wall time. At most two chunks and one
+     * chunk's block results are held (results can be large: calibration's are histograms).
+     */
     public <P> void run(Supplier<Worker<P>> workers, Consumer<P> results) {
         int chunkSize = blockSize * blocksPerChunk;
         ThreadLocal<Worker<P>> local = ThreadLocal.withInitial(workers);
-        for (int start = from; start < to; start += chunkSize) {
-            int n = Math.min(chunkSize, to - start);
-            float[] values = source.read(start, n);
-            DataFiles.checkFinite(values, start, source);
-            float[] other = null;
-            if (companion != null) {
-                other = companion.read(start, n);
-                DataFiles.checkFinite(other, start, companion);
+        ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "kquant-reader");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Future<Chunk> next = from < to ? reader.submit(() -> read(from, Math.min(chunkSize, to - from))) : null;
+            for (int start = from; start < to; start += chunkSize) {
+                Chunk chunk = await(next);
+                int after = start + chunkSize;
+                next = after < to ? reader.submit(() -> read(after, Math.min(chunkSize, to - after))) : null;
+                if (onChunk != null) {
+                    onChunk.accept(chunk);
+                }
+                for (P p : await(POOL.submit(() -> compute(chunk, local)))) {
+                    results.accept(p);
+                }
+                if (progress != null) {
+                    progress.accept(start + chunk.count() - from);
+                }
             }
-            Chunk chunk = new Chunk(values, start, n, source.sampleSize(), other, companion == null ? 0 : companion.sampleSize());
-            if (onChunk != null) {
-                onChunk.accept(chunk);
+        } finally {
+            reader.shutdownNow();
+        }
+    }
+
+    private Chunk read(int start, int n) {
+        float[] values = source.read(start, n);
+        DataFiles.checkFinite(values, start, source);
+        float[] other = null;
+        if (companion != null) {
+            other = companion.read(start, n);
+            DataFiles.checkFinite(other, start, companion);
+        }
+        return new Chunk(values, start, n, source.sampleSize(), other, companion == null ? 0 : companion.sampleSize());
+    }
+
+    private <P> P[] compute(Chunk chunk, ThreadLocal<Worker<P>> local) {
+        int n = chunk.count();
+        int blocks = (n + blockSize - 1) / blockSize;
+        @SuppressWarnings("unchecked")
+        P[] partial = (P[]) new Object[blocks];
+        IntStream.range(0, blocks).parallel().forEach(b -> partial[b] = local.get().apply(chunk, b * blockSize,
+                Math.min(blockSize, n - b * blockSize)));
+        return partial;
+    }
+
+    /** The future's value; what went wrong in it is rethrown as thrown there (a KquantException names the file and sample). */
+    private static <T> T await(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
             }
-            int blocks = (n + blockSize - 1) / blockSize;
-            @SuppressWarnings("unchecked")
-            P[] partial = (P[]) new Object[blocks];
-            IntStream.range(0, blocks).parallel().forEach(b -> partial[b] = local.get().apply(chunk, b * blockSize,
-                    Math.min(blockSize, n - b * blockSize)));
-            for (P p : partial) {
-                results.accept(p);
+            if (cause instanceof Error err) {
+                throw err;
             }
-            if (progress != null) {
-                progress.accept(start + n - from);
-            }
+            throw new IllegalStateException(cause);
         }
     }
 

@@ -24,6 +24,8 @@ final class Float32Activations {
 
     /** Per thread: each lane's input in double, its exponent k, and its polynomial, then e^x. */
     private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[3][0]);
+    /** Per thread: each lane's result minus and plus the bound, rounded to float32. */
+    private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[2][0]);
 
     private Float32Activations() {
         throw new AssertionError("No instances of Float32Activations");
@@ -47,17 +49,28 @@ final class Float32Activations {
                 double k = act == Activation.SELU ? SELU_NEGATIVE : 1.0;
                 double slope = act == Activation.SELU ? Activation.SELU_SCALE : 1.0;
                 for (int s = 0; s < n; s++) {
-                    out[s] = z[s] > 0 ? (float) (slope * z[s]) : checked(act, z[s], k * (e[s] - 1.0), ABSOLUTE);
+                    e[s] = k * (e[s] - 1.0);
+                }
+                float[][] fl = roundings(e, ABSOLUTE, n);
+                float[] lo = fl[0];
+                float[] hi = fl[1];
+                for (int s = 0; s < n; s++) {
+                    out[s] = z[s] > 0 ? (float) (slope * z[s]) : lo[s] == hi[s] ? lo[s] : (float) act.apply(z[s]);
                 }
                 return;
             }
             case TANH: {
                 double[] e = exp(z, n, -2);
                 for (int s = 0; s < n; s++) {
-                    // tanh(-|x|) = (e^(-2|x|) - 1) / (e^(-2|x|) + 1), odd
+                    // tanh(-|x|) = (e^(-2|x|) - 1) / (e^(-2|x|) + 1); odd, so the sign comes after rounding
                     double em = e[s] - 1.0;
-                    double t = em / (em + 2.0);
-                    out[s] = checked(act, z[s], z[s] > 0 ? -t : t, ABSOLUTE);
+                    e[s] = em / (em + 2.0);
+                }
+                float[][] fl = roundings(e, ABSOLUTE, n);
+                float[] lo = fl[0];
+                float[] hi = fl[1];
+                for (int s = 0; s < n; s++) {
+                    out[s] = lo[s] != hi[s] ? (float) act.apply(z[s]) : z[s] > 0 ? -lo[s] : lo[s];
                 }
                 return;
             }
@@ -76,6 +89,27 @@ final class Float32Activations {
                     out[s] = (float) act.apply(z[s]);
                 }
         }
+    }
+
+    /**
+     * Each lane's {@code y - bound} and {@code y + bound} rounded to float32, in a pass the JIT
+     * vectorizes: where the two agree, that is the float32 value of y and of StrictMath's result;
+     * where they differ, the caller asks StrictMath.
+     */
+    private static float[][] roundings(double[] y, double absolute, int n) {
+        float[][] f = FLOATS.get();
+        if (f[0].length < n) {
+            f[0] = new float[n];
+            f[1] = new float[n];
+        }
+        float[] lo = f[0];
+        float[] hi = f[1];
+        for (int s = 0; s < n; s++) {
+            double b = Math.abs(y[s]) * RELATIVE + absolute;
+            lo[s] = (float) (y[s] - b);
+            hi[s] = (float) (y[s] + b);
+        }
+        return f;
     }
 
     /** {@code y} rounded to float32 when nothing within the bound rounds otherwise; else StrictMath's value. */
