@@ -39,7 +39,7 @@ class ReportScaleTest {
     void aMillionSamplesGiveASmallPageThatRendersAndFullCsvs() throws IOException {
         Random r = new Random(3);
         KerasFixtures.Files2 m = KerasFixtures.write(dir, "tiny", KerasFixtures.Layout.LEGACY_K2_13, new int[] {2, 1},
-                List.of(FixtureLayer.simpleRnn("rnn", 1, 3, "linear", true, r), FixtureLayer.dense("dense", 3, 1, "linear", true, r)));
+                List.of(FixtureLayer.simpleRnn("rnn", 1, 3, "linear", true, r), FixtureLayer.dense("dense", 3, 4, "linear", true, r)));
         Path x = dir.resolve("x.npy");
         double[] values = new double[SAMPLES * 2];
         for (int i = 0; i < values.length; i++) {
@@ -50,12 +50,17 @@ class ReportScaleTest {
         try (OutputStream out = Files.newOutputStream(x)) {
             Npy.write(out, Npy.Dtype.FLOAT32, new int[] {SAMPLES, 2, 1}, values);
         }
-        Path cal = dir.resolve("q15.json");
-        Cli.Result c = Cli.run("calibrate", m.model().toString(), "--data", x.toString(), "--scheme", "q15", "--out", cal.toString());
-        assertEquals(0, c.code(), c.toString());
+        // three calibrations and four outputs, as the demo's report has: five series on each output chart
+        List<String> args = new java.util.ArrayList<>(List.of("report", m.model().toString(), "--data", x.toString()));
+        for (String scheme : new String[] {"q15", "q7", "a16w8"}) {
+            Path cal = dir.resolve(scheme + ".json");
+            Cli.Result c = Cli.run("calibrate", m.model().toString(), "--data", x.toString(), "--scheme", scheme, "--out", cal.toString());
+            assertEquals(0, c.code(), c.toString());
+            args.addAll(List.of("--calibration", cal.toString()));
+        }
         Path report = dir.resolve("report");
-        Cli.Result rep = Cli.run("report", m.model().toString(), "--calibration", cal.toString(), "--data", x.toString(), "--out",
-                report.toString());
+        args.addAll(List.of("--out", report.toString()));
+        Cli.Result rep = Cli.run(args.toArray(new String[0]));
         assertEquals(0, rep.code(), rep.toString());
 
         long page = Files.size(report.resolve("index.html"));
@@ -66,7 +71,7 @@ class ReportScaleTest {
 
         // the CSV keeps every sample, the spike included; the float32 and q15 columns both show it
         try (BufferedReader in = Files.newBufferedReader(report.resolve("data").resolve("output-0.csv"))) {
-            assertEquals("sample,float32,q15 (q15.json)", in.readLine());
+            assertEquals("sample,float32,q15 (q15.json),q7 (q7.json),a16w8 (a16w8.json)", in.readLine());
             long rows = 0;
             double spike = 0;
             double others = 0;
