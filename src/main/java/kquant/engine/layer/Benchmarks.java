@@ -13,4 +13,9 @@ public final class Benchmarks {
     public static void activate(Activation act, float[] z, float[] out, int n) {
         LaneMath.activate(act, z, out, n);
     }
+
+    /** The same exponential without the StrictMath check (not bit-identical; for comparison only). */
+    public static void activateUnchecked(Activation act, float[] z, float[] out, int n) {
+        Float32Activations.applyUnchecked(act, z, out, n);
+    }
 }

@@ -92,6 +92,44 @@ final class Float32Activations {
     }
 
     /**
+     * The same exponential rounded straight to float32, without the StrictMath check: what an engine
+     * would run that allows the last bit to differ (about one value in a million). Only the JMH
+     * benchmark calls it, to measure what bit-identity costs.
+     */
+    static void applyUnchecked(Activation act, float[] z, float[] out, int n) {
+        switch (act) {
+            case SELU:
+            case ELU: {
+                double[] e = exp(z, n, -1);
+                double k = act == Activation.SELU ? SELU_NEGATIVE : 1.0;
+                double slope = act == Activation.SELU ? Activation.SELU_SCALE : 1.0;
+                for (int s = 0; s < n; s++) {
+                    out[s] = z[s] > 0 ? (float) (slope * z[s]) : (float) (k * (e[s] - 1.0));
+                }
+                return;
+            }
+            case TANH: {
+                double[] e = exp(z, n, -2);
+                for (int s = 0; s < n; s++) {
+                    double em = e[s] - 1.0;
+                    float t = (float) (em / (em + 2.0));
+                    out[s] = z[s] > 0 ? -t : t;
+                }
+                return;
+            }
+            case SIGMOID: {
+                double[] e = exp(z, n, -1);
+                for (int s = 0; s < n; s++) {
+                    out[s] = (float) (z[s] >= 0 ? 1.0 / (1.0 + e[s]) : e[s] / (1.0 + e[s]));
+                }
+                return;
+            }
+            default:
+                apply(act, z, out, n);
+        }
+    }
+
+    /**
      * Each lane's {@code y - bound} and {@code y + bound} rounded to float32, in a pass the JIT
      * vectorizes: where the two agree, that is the float32 value of y and of StrictMath's result;
      * where they differ, the caller asks StrictMath.
