@@ -118,4 +118,16 @@ class RecurrentCliTest {
             assertTrue(out.contains(expected), "missing '" + expected + "' in\n" + r.out());
         }
     }
+
+    @Test
+    void anLstmCalibrationIsRefusedOnTheGru() {
+        Path out = dir.resolve("gru-with-lstm-calibration");
+        Cli.Result r = Cli.run("export", "calibration/demo/gru/model.h5", "--calibration", "calibration/demo-lstm-q15.json", "--out",
+                out.toString());
+        assertEquals(1, r.code(), r.toString());
+        String err = r.err().trim();
+        assertFalse(err.contains("\n"), "one line: " + err);
+        assertTrue(err.startsWith("kquant: calibration/demo-lstm-q15.json: calibration is for model.h5 (weights sha256 c089e5da82d3"), err);
+        assertFalse(java.nio.file.Files.exists(out), "nothing written");
+    }
 }
