@@ -100,7 +100,7 @@ public final class DenseStep {
         private final String preactName;
         private final String outputName;
         private final int[] codes;
-        private final int[] pieces;
+        private final LaneInts.Plan plan;
         private final long[] bias;
         private final int[] shiftZ;
         private final long[][] acc;
@@ -117,7 +117,7 @@ public final class DenseStep {
             this.preactName = q.name() + "/preact";
             this.outputName = q.name() + "/output";
             this.codes = q.kernel().codes();
-            this.pieces = LaneInts.int32Pieces(codes, units, inputs, type);
+            this.plan = LaneInts.Plan.of(codes, units, inputs, type);
             this.bias = new long[units];
             this.shiftZ = new int[units];
             int[] c = q.bias().codes();
@@ -149,7 +149,7 @@ public final class DenseStep {
         @Override
         public int[][] run(int[][] x, int n, BlockSink sink, Saturations sats) {
             for (int t = 0; t < steps; t++) {
-                LaneInts.matvec(x, t * inputs, inputs, codes, 0, units, pieces, acc, 0, partial, n);
+                LaneInts.matvec(x, t * inputs, plan, 0, units, acc, 0, partial, n);
                 int clippedZ = 0;
                 int clippedY = 0;
                 for (int j = 0; j < units; j++) {

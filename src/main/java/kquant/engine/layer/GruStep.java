@@ -190,8 +190,8 @@ public final class GruStep {
         private final Names names;
         private final int[] kernelCodes;
         private final int[] recurrentCodes;
-        private final int[] kernelPieces;
-        private final int[] recurrentPieces;
+        private final LaneInts.Plan kernelPlan;
+        private final LaneInts.Plan recurrentPlan;
         private final long[] bias;
         private final long[] recurrentBias;
         private final int[] shiftX;
@@ -217,8 +217,8 @@ public final class GruStep {
             this.names = new Names(q.name(), q.resetAfter());
             this.kernelCodes = q.kernel().codes();
             this.recurrentCodes = q.recurrent().codes();
-            this.kernelPieces = LaneInts.int32Pieces(kernelCodes, 3 * units, inputs, type);
-            this.recurrentPieces = LaneInts.int32Pieces(recurrentCodes, 3 * units, units, type);
+            this.kernelPlan = LaneInts.Plan.of(kernelCodes, 3 * units, inputs, type);
+            this.recurrentPlan = LaneInts.Plan.of(recurrentCodes, 3 * units, units, type);
             this.bias = new long[3 * units];
             this.recurrentBias = new long[units];
             this.shiftX = new int[3 * units];
@@ -281,8 +281,8 @@ public final class GruStep {
             int p = q.updateFrac();
             for (int k = 0; k < steps; k++) {
                 int t = q.goBackwards() ? steps - 1 - k : k;
-                LaneInts.matvec(x, t * inputs, inputs, kernelCodes, 0, 3 * units, kernelPieces, inputPart, 0, partial, n);
-                LaneInts.matvec(h, 0, units, recurrentCodes, 0, after ? 3 * units : 2 * units, recurrentPieces, recurrentPart, 0, partial, n);
+                LaneInts.matvec(x, t * inputs, kernelPlan, 0, 3 * units, inputPart, 0, partial, n);
+                LaneInts.matvec(h, 0, recurrentPlan, 0, after ? 3 * units : 2 * units, recurrentPart, 0, partial, n);
                 if (sink != null) {
                     recordPart(sink, names.inputPart, k, inputPart, q.fIn(), q.kernel().format(), 0, 3 * units, n);
                 }
@@ -306,7 +306,7 @@ public final class GruStep {
                     }
                 }
                 if (!after) {
-                    LaneInts.matvec(between, 0, units, recurrentCodes, 2 * units, units, recurrentPieces, recurrentPart, 2 * units, partial, n);
+                    LaneInts.matvec(between, 0, recurrentPlan, 2 * units, units, recurrentPart, 2 * units, partial, n);
                 }
                 if (sink != null) {
                     recordRecurrentPart(sink, k, n);

@@ -152,8 +152,8 @@ public final class LstmStep {
         private final Names names;
         private final int[] kernelCodes;
         private final int[] recurrentCodes;
-        private final int[] kernelPieces;
-        private final int[] recurrentPieces;
+        private final LaneInts.Plan kernelPlan;
+        private final LaneInts.Plan recurrentPlan;
         private final long[] bias;
         private final int[] shiftX;
         private final int[] shiftH;
@@ -178,8 +178,8 @@ public final class LstmStep {
             this.names = new Names(q.name());
             this.kernelCodes = q.kernel().codes();
             this.recurrentCodes = q.recurrent().codes();
-            this.kernelPieces = LaneInts.int32Pieces(kernelCodes, 4 * units, inputs, type);
-            this.recurrentPieces = LaneInts.int32Pieces(recurrentCodes, 4 * units, units, type);
+            this.kernelPlan = LaneInts.Plan.of(kernelCodes, 4 * units, inputs, type);
+            this.recurrentPlan = LaneInts.Plan.of(recurrentCodes, 4 * units, units, type);
             this.bias = new long[4 * units];
             this.shiftX = new int[4 * units];
             this.shiftH = new int[4 * units];
@@ -228,8 +228,8 @@ public final class LstmStep {
             int p = q.cellProductFrac();
             for (int k = 0; k < steps; k++) {
                 int t = q.goBackwards() ? steps - 1 - k : k;
-                LaneInts.matvec(x, t * inputs, inputs, kernelCodes, 0, 4 * units, kernelPieces, inputPart, 0, partial, n);
-                LaneInts.matvec(h, 0, units, recurrentCodes, 0, 4 * units, recurrentPieces, recurrentPart, 0, partial, n);
+                LaneInts.matvec(x, t * inputs, kernelPlan, 0, 4 * units, inputPart, 0, partial, n);
+                LaneInts.matvec(h, 0, recurrentPlan, 0, 4 * units, recurrentPart, 0, partial, n);
                 if (sink != null) {
                     recordParts(sink, k, n);
                 }

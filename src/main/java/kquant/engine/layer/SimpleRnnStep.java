@@ -105,8 +105,8 @@ public final class SimpleRnnStep {
         private final int units;
         private final Storage type;
         private final String[] names;
-        private final int[] kernelPieces;
-        private final int[] recurrentPieces;
+        private final LaneInts.Plan kernelPlan;
+        private final LaneInts.Plan recurrentPlan;
         private final long[] bias;
         private final int[] shiftX;
         private final int[] shiftH;
@@ -130,8 +130,8 @@ public final class SimpleRnnStep {
             this.names = names(q.name());
             this.kernelCodes = q.kernel().codes();
             this.recurrentCodes = q.recurrent().codes();
-            this.kernelPieces = LaneInts.int32Pieces(kernelCodes, units, inputs, type);
-            this.recurrentPieces = LaneInts.int32Pieces(recurrentCodes, units, units, type);
+            this.kernelPlan = LaneInts.Plan.of(kernelCodes, units, inputs, type);
+            this.recurrentPlan = LaneInts.Plan.of(recurrentCodes, units, units, type);
             this.bias = new long[units];
             this.shiftX = new int[units];
             this.shiftH = new int[units];
@@ -175,8 +175,8 @@ public final class SimpleRnnStep {
             }
             for (int k = 0; k < steps; k++) {
                 int t = q.goBackwards() ? steps - 1 - k : k;
-                LaneInts.matvec(x, t * inputs, inputs, kernelCodes, 0, units, kernelPieces, inputPart, 0, partial, n);
-                LaneInts.matvec(h, 0, units, recurrentCodes, 0, units, recurrentPieces, recurrentPart, 0, partial, n);
+                LaneInts.matvec(x, t * inputs, kernelPlan, 0, units, inputPart, 0, partial, n);
+                LaneInts.matvec(h, 0, recurrentPlan, 0, units, recurrentPart, 0, partial, n);
                 if (sink != null) {
                     recordParts(sink, k, n);
                 }
