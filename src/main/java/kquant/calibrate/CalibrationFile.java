@@ -202,6 +202,10 @@ public final class CalibrationFile {
         } catch (IOException e) {
             throw KquantException.of("%s: not a kquant calibration file (not valid JSON: %s)", path,
                     e.getMessage().split("\n")[0]);
+        } catch (NumberFormatException e) {
+            // Jackson reads decimals as BigDecimal here, which refuses exponents such as 7e999755859375
+            throw KquantException.of("%s: corrupt calibration file (a number out of range: %s)", path,
+                    e.getMessage().split("\n")[0]);
         }
         if (root == null || !root.isObject() || !root.has(MARKER)) {
             throw KquantException.of("%s: not a kquant calibration file (no %s field)", path, MARKER);

@@ -78,6 +78,9 @@ class CalibrationFileTest {
         assertRefused(m, "nobias.json", json.replace("\"name\" : \"rnn/bias\"", "\"name\" : \"rnn/bias2\""), "no format for tensor rnn/bias");
         assertRefused(m, "float.json", json.replaceFirst("\"frac_bits\" : (\\d+)", "\"frac_bits\" : 1.5"), "frac_bits must be an integer");
         assertRefused(m, "missing.json", null, "calibration file not found");
+        // the fuzz suite's case (seed 1, index 5821 of bench --fuzz 10000): an exponent BigDecimal refuses
+        assertRefused(m, "exponent.json", json.replaceFirst("\"max_abs\" : [0-9.eE-]+", "\"max_abs\" : 7e999755859375"),
+                "a number out of range");
     }
 
     private void assertRefused(Model m, String name, String content, String expected) throws IOException {
