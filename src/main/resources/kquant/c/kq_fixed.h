@@ -55,6 +55,17 @@
 #endif
 
 /*
+ * On the SSE2 path, the four row sums of a pass are kept as four chains of additions: without
+ * this empty statement gcc reassociates them into trees whose many live vectors spill to the
+ * stack. It emits no instruction.
+ */
+#if defined(KQ_SSE2) && defined(__GNUC__)
+#define KQ_SSE_CHAINS(a0, a1, a2, a3) __asm__("" : "+x"(a0), "+x"(a1), "+x"(a2), "+x"(a3))
+#else
+#define KQ_SSE_CHAINS(a0, a1, a2, a3) ((void)0)
+#endif
+
+/*
  * SPEC.md relies on >> shifting negative numbers arithmetically, which C leaves to the compiler
  * (every compiler kquant has met does it). Refuse to compile where it does not.
  */

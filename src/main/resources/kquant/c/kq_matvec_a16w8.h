@@ -29,10 +29,118 @@ static inline __m128i kq_widen_s8(__m128i v)
     return _mm_srai_epi16(_mm_unpacklo_epi8(v, v), 8);
 }
 
-/* The high eight int8 of v sign-extended to eight int16. */
-static inline __m128i kq_widen_s8_high(__m128i v)
+/* What x holds for kq_matvec_s16s8_sse2_: int16 codes (a16w8) or int8 codes (q7). */
+#define KQ_X_S16 0
+#define KQ_X_S8 1
+
+/*
+ * x[i .. i + n) (i a multiple of 8, n <= 8) as eight int16 lanes in the order the weights are
+ * stored, zeros past n, reading only inside x: int16 inputs with the middles of each whole group
+ * of four swapped (a16w8), int8 inputs widened (q7). Inlined with constants, and the same for
+ * every row, so the compiler computes each block once per call, in registers.
+ */
+static inline __m128i kq_x_block(const void *x, int kind, size_t i, size_t n)
 {
-    return _mm_srai_epi16(_mm_unpackhi_epi8(v, v), 8);
+    if (kind == KQ_X_S8) {
+        const int8_t *p = (const int8_t *)x + i;
+        return kq_widen_s8(n == 8 ? _mm_loadl_epi64((const __m128i *)p) : kq_load_s8_partial(p, n));
+    } else {
+        const int16_t *p = (const int16_t *)x + i;
+        __m128i v = n == 8 ? _mm_loadu_si128((const __m128i *)p) : kq_load_q15_partial(p, n);
+        if (n >= 4) {
+            v = _mm_shufflelo_epi16(v, _MM_SHUFFLE(3, 1, 2, 0));
+        }
+        if (n == 8) {
+            v = _mm_shufflehi_epi16(v, _MM_SHUFFLE(3, 1, 2, 0));
+        }
+        return v;
+    }
+}
+
+/*
+ * x[i .. i + 16) (i a multiple of 16) split in the two vectors that multiply the even and the odd
+ * bytes of sixteen stored weights, each seen as eight int16 lanes (the byte 2k, or 2k + 1, in lane
+ * k). In a16w8 the even bytes of a group of four hold columns 0 and 1, the odd ones 2 and 3; in
+ * q7 the bytes are the columns in order.
+ */
+static inline void kq_x_split(const void *x, int kind, size_t i, __m128i *even, __m128i *odd)
+{
+    if (kind == KQ_X_S8) {
+        const __m128i v = _mm_loadu_si128((const __m128i *)((const int8_t *)x + i));
+        *even = _mm_srai_epi16(_mm_slli_epi16(v, 8), 8);
+        *odd = _mm_srai_epi16(v, 8);
+    } else {
+        const int16_t *p = (const int16_t *)x + i;
+        const __m128i lo = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)p), _MM_SHUFFLE(3, 1, 2, 0));
+        const __m128i hi = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(p + 8)), _MM_SHUFFLE(3, 1, 2, 0));
+        *even = _mm_unpacklo_epi64(lo, hi);
+        *odd = _mm_unpackhi_epi64(lo, hi);
+    }
+}
+
+/*
+ * One row's sixteen stored weights at r times x split by kq_x_split: the odd bytes sign-extended
+ * by one arithmetic shift of the int16 lanes, the even ones by a shift up and back.
+ */
+static inline __m128i kq_madd16_s8(const int8_t *r, __m128i even, __m128i odd)
+{
+    const __m128i q = _mm_loadu_si128((const __m128i *)r);
+    return _mm_add_epi32(_mm_madd_epi16(_mm_srai_epi16(_mm_slli_epi16(q, 8), 8), even), _mm_madd_epi16(_mm_srai_epi16(q, 8), odd));
+}
+
+/*
+ * The SSE2 path: sixteen int8 weights widened in registers (kq_madd16_s8), then PMADDWD as in
+ * the q15 kernel; four rows per pass; short last blocks as there (kq_load_s8_tail). x is read
+ * where it lies (kq_x_split, kq_x_block), so no scratch copy is made.
+ */
+KQ_MATVEC void kq_matvec_s16s8_sse2_(const void *x, int kind, const int8_t *w, int32_t *acc, size_t rows, size_t cols)
+{
+    const size_t sixteens = cols - cols % 16, whole = cols - cols % 8, n = cols - whole;
+    const int8_t *end = w + rows * cols;
+    const __m128i xt = kq_x_block(x, kind, whole, n);
+    size_t j, i;
+    for (j = 0; j < rows - rows % 4; j += 4) {
+        const int8_t *r = w + j * cols;
+        __m128i a0 = _mm_setzero_si128(), a1 = a0, a2 = a0, a3 = a0;
+        KQ_UNROLL
+        for (i = 0; i < sixteens; i += 16) {
+            __m128i even, odd;
+            kq_x_split(x, kind, i, &even, &odd);
+            a0 = _mm_add_epi32(a0, kq_madd16_s8(r + i, even, odd));
+            a1 = _mm_add_epi32(a1, kq_madd16_s8(r + cols + i, even, odd));
+            a2 = _mm_add_epi32(a2, kq_madd16_s8(r + 2 * cols + i, even, odd));
+            a3 = _mm_add_epi32(a3, kq_madd16_s8(r + 3 * cols + i, even, odd));
+            KQ_SSE_CHAINS(a0, a1, a2, a3);
+        }
+        if (sixteens < whole) {
+            const __m128i xv = kq_x_block(x, kind, sixteens, 8);
+            a0 = _mm_add_epi32(a0, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + sixteens)))));
+            a1 = _mm_add_epi32(a1, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + cols + sixteens)))));
+            a2 = _mm_add_epi32(a2, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + 2 * cols + sixteens)))));
+            a3 = _mm_add_epi32(a3, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + 3 * cols + sixteens)))));
+        }
+        if (n > 0) {
+            /* whole loads for all four rows while the fourth has room; exact ones near the end */
+            const int8_t *t = r + whole;
+            const size_t room = (size_t)(end - t) >= 3 * cols + 8 ? 8 : 0;
+            a0 = _mm_add_epi32(a0, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(t, n, room))));
+            a1 = _mm_add_epi32(a1, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(t + cols, n, room))));
+            a2 = _mm_add_epi32(a2, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(t + 2 * cols, n, room))));
+            a3 = _mm_add_epi32(a3, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(t + 3 * cols, n, room))));
+        }
+        _mm_storeu_si128((__m128i *)(acc + j), kq_sum4_epi32(a0, a1, a2, a3));
+    }
+    for (; j < rows; j++) {
+        const int8_t *r = w + j * cols;
+        __m128i a = _mm_setzero_si128();
+        for (i = 0; i < whole; i += 8) {
+            a = _mm_add_epi32(a, _mm_madd_epi16(kq_x_block(x, kind, i, 8), kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + i)))));
+        }
+        if (n > 0) {
+            a = _mm_add_epi32(a, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(r + whole, n, (size_t)(end - r) - whole))));
+        }
+        acc[j] = kq_sum_epi32(a);
+    }
 }
 #endif
 
@@ -85,56 +193,6 @@ KQ_MATVEC void kq_matvec_s16s8_(const int16_t *xs, const int8_t *w, int32_t *acc
             a += xs[i] * r[i];
         }
         acc[j] = a;
-    }
-#elif defined(KQ_SSE2)
-    /* Sixteen int8 weights widened to two vectors of int16 in registers, then PMADDWD as in the
-     * q15 kernel; four rows per pass; short last blocks as there (kq_load_s8_tail). */
-    const size_t sixteens = cols - cols % 16, whole = cols - cols % 8, n = cols - whole;
-    const int8_t *end = w + rows * cols;
-    const __m128i xt = kq_load_q15_partial(xs + whole, n);
-    for (j = 0; j < rows - rows % 4; j += 4) {
-        const int8_t *r = w + j * cols;
-        __m128i a0 = _mm_setzero_si128(), a1 = a0, a2 = a0, a3 = a0;
-        for (i = 0; i < sixteens; i += 16) {
-            const __m128i xlo = _mm_loadu_si128((const __m128i *)(xs + i)), xhi = _mm_loadu_si128((const __m128i *)(xs + i + 8));
-            __m128i q = _mm_loadu_si128((const __m128i *)(r + i));
-            a0 = _mm_add_epi32(a0, _mm_add_epi32(_mm_madd_epi16(xlo, kq_widen_s8(q)), _mm_madd_epi16(xhi, kq_widen_s8_high(q))));
-            q = _mm_loadu_si128((const __m128i *)(r + cols + i));
-            a1 = _mm_add_epi32(a1, _mm_add_epi32(_mm_madd_epi16(xlo, kq_widen_s8(q)), _mm_madd_epi16(xhi, kq_widen_s8_high(q))));
-            q = _mm_loadu_si128((const __m128i *)(r + 2 * cols + i));
-            a2 = _mm_add_epi32(a2, _mm_add_epi32(_mm_madd_epi16(xlo, kq_widen_s8(q)), _mm_madd_epi16(xhi, kq_widen_s8_high(q))));
-            q = _mm_loadu_si128((const __m128i *)(r + 3 * cols + i));
-            a3 = _mm_add_epi32(a3, _mm_add_epi32(_mm_madd_epi16(xlo, kq_widen_s8(q)), _mm_madd_epi16(xhi, kq_widen_s8_high(q))));
-        }
-        if (sixteens < whole) {
-            const __m128i xv = _mm_loadu_si128((const __m128i *)(xs + sixteens));
-            a0 = _mm_add_epi32(a0, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + sixteens)))));
-            a1 = _mm_add_epi32(a1, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + cols + sixteens)))));
-            a2 = _mm_add_epi32(a2, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + 2 * cols + sixteens)))));
-            a3 = _mm_add_epi32(a3, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + 3 * cols + sixteens)))));
-        }
-        if (n > 0) {
-            /* whole loads for all four rows while the fourth has room; exact ones near the end */
-            const int8_t *t = r + whole;
-            const size_t room = (size_t)(end - t) >= 3 * cols + 8 ? 8 : 0;
-            a0 = _mm_add_epi32(a0, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(t, n, room))));
-            a1 = _mm_add_epi32(a1, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(t + cols, n, room))));
-            a2 = _mm_add_epi32(a2, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(t + 2 * cols, n, room))));
-            a3 = _mm_add_epi32(a3, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(t + 3 * cols, n, room))));
-        }
-        _mm_storeu_si128((__m128i *)(acc + j), kq_sum4_epi32(a0, a1, a2, a3));
-    }
-    for (; j < rows; j++) {
-        const int8_t *r = w + j * cols;
-        __m128i a = _mm_setzero_si128();
-        for (i = 0; i < whole; i += 8) {
-            a = _mm_add_epi32(a, _mm_madd_epi16(_mm_loadu_si128((const __m128i *)(xs + i)),
-                                                kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + i)))));
-        }
-        if (n > 0) {
-            a = _mm_add_epi32(a, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(r + whole, n, (size_t)(end - r) - whole))));
-        }
-        acc[j] = kq_sum_epi32(a);
     }
 #elif defined(KQ_NEON)
     /* Weights widened to int16 by VMOVL, then VMLAL into four int32 lanes. */
@@ -211,12 +269,15 @@ static inline void kq_swap_middles(const int16_t *x, int16_t *out, size_t n)
     }
 }
 
-/* int16 inputs (a16w8): the DSP path reads x where it lies; the others read it reordered. */
+/* int16 inputs (a16w8): the DSP and SSE2 paths read x where it lies; the others read it reordered. */
 KQ_MATVEC void kq_matvec_a16w8_acc32(const int16_t *x, const int8_t *w, int32_t *acc, size_t rows, size_t cols, int16_t *scratch)
 {
 #if defined(KQ_DSP)
     (void)scratch;
     kq_matvec_s16s8_(x, w, acc, rows, cols);
+#elif defined(KQ_SSE2)
+    (void)scratch;
+    kq_matvec_s16s8_sse2_(x, KQ_X_S16, w, acc, rows, cols);
 #else
     kq_swap_middles(x, scratch, cols);
     kq_matvec_s16s8_(scratch, w, acc, rows, cols);
@@ -226,6 +287,10 @@ KQ_MATVEC void kq_matvec_a16w8_acc32(const int16_t *x, const int8_t *w, int32_t 
 /* int8 inputs (q7): x widened to int16 once; SXTB16 widens and swaps the middles in one go. */
 KQ_MATVEC void kq_matvec_q7_acc32(const int8_t *x, const int8_t *w, int32_t *acc, size_t rows, size_t cols, int16_t *scratch)
 {
+#if defined(KQ_SSE2)
+    (void)scratch;
+    kq_matvec_s16s8_sse2_(x, KQ_X_S8, w, acc, rows, cols);
+#else
     size_t i, quads = 0;
 #if defined(KQ_DSP)
     quads = cols - cols % 4;
@@ -240,6 +305,7 @@ KQ_MATVEC void kq_matvec_q7_acc32(const int8_t *x, const int8_t *w, int32_t *acc
         scratch[i] = x[i];
     }
     kq_matvec_s16s8_(scratch, w, acc, rows, cols);
+#endif
 }
 
 #endif /* KQ_MATVEC_A16W8_H */

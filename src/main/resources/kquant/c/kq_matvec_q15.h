@@ -77,12 +77,14 @@ KQ_MATVEC void kq_matvec_q15_acc32(const int16_t *x, const int16_t *w, int32_t *
     for (j = 0; j < rows - rows % 4; j += 4) {
         const int16_t *r = w + j * cols;
         __m128i a0 = _mm_setzero_si128(), a1 = a0, a2 = a0, a3 = a0;
+        KQ_UNROLL
         for (i = 0; i < whole; i += 8) {
-            const __m128i xv = _mm_loadu_si128((const __m128i *)(x + i));
+            const __m128i xv = _mm_loadu_si128((const __m128i *)(x + i)); /* hoisted out of the row loop by the compiler */
             a0 = _mm_add_epi32(a0, _mm_madd_epi16(xv, _mm_loadu_si128((const __m128i *)(r + i))));
             a1 = _mm_add_epi32(a1, _mm_madd_epi16(xv, _mm_loadu_si128((const __m128i *)(r + cols + i))));
             a2 = _mm_add_epi32(a2, _mm_madd_epi16(xv, _mm_loadu_si128((const __m128i *)(r + 2 * cols + i))));
             a3 = _mm_add_epi32(a3, _mm_madd_epi16(xv, _mm_loadu_si128((const __m128i *)(r + 3 * cols + i))));
+            KQ_SSE_CHAINS(a0, a1, a2, a3);
         }
         if (n > 0) {
             /* whole loads for all four rows while the fourth has room; exact ones near the end */
@@ -212,6 +214,7 @@ KQ_MATVEC void kq_matvec_q15_acc64(const int16_t *x, const int16_t *w, int64_t *
             const size_t end = cols - start < 128 ? cols : start + 128;
             __m128i h0 = _mm_setzero_si128(), h1 = h0, h2 = h0, h3 = h0, l0 = h0, l1 = h0, l2 = h0, l3 = h0;
             int32_t hv[4], lv[4];
+            KQ_UNROLL
             for (i = start; i < end; i += 8) {
                 const size_t n = end - i < 8 ? end - i : 8;
                 const __m128i xv = n == 8 ? _mm_loadu_si128((const __m128i *)(x + i)) : kq_load_q15_partial(x + i, n);
@@ -229,6 +232,8 @@ KQ_MATVEC void kq_matvec_q15_acc64(const int16_t *x, const int16_t *w, int64_t *
                 wv = n == 8 ? _mm_loadu_si128((const __m128i *)(r + 3 * cols + i)) : kq_load_q15_partial(r + 3 * cols + i, n);
                 h3 = _mm_add_epi32(h3, _mm_madd_epi16(xh, wv));
                 l3 = _mm_add_epi32(l3, _mm_madd_epi16(xl, wv));
+                KQ_SSE_CHAINS(h0, h1, h2, h3);
+                KQ_SSE_CHAINS(l0, l1, l2, l3);
             }
             _mm_storeu_si128((__m128i *)hv, kq_sum4_epi32(h0, h1, h2, h3));
             _mm_storeu_si128((__m128i *)lv, kq_sum4_epi32(l0, l1, l2, l3));
