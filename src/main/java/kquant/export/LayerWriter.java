@@ -172,6 +172,7 @@ final class LayerWriter {
             c.line("#if defined(KQ_SSE2)");
             c.format("    %s z[%d];", a, units);
             c.format("    %s;", vector);
+            c.line("    KQ_UNROLL");
             c.format("    for (j = 0; j < %d; j++) {", units);
             c.format("        %s[j] = (%s)%s;", out, a, activation(act, "z[j]", "&clipped", "table"));
             c.line("    }");

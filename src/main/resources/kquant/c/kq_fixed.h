@@ -55,14 +55,14 @@
 #endif
 
 /*
- * On the SSE2 path, the four row sums of a pass are kept as four chains of additions: without
- * this empty statement gcc reassociates them into trees whose many live vectors spill to the
- * stack. It emits no instruction.
+ * On the SSE2 path, a row's sum is kept as one chain of additions: without this empty statement
+ * gcc reassociates the unrolled chains into trees and hoists their loads, whose many live vectors
+ * spill to the stack. It emits no instruction.
  */
 #if defined(KQ_SSE2) && defined(__GNUC__)
-#define KQ_SSE_CHAINS(a0, a1, a2, a3) __asm__("" : "+x"(a0), "+x"(a1), "+x"(a2), "+x"(a3))
+#define KQ_SSE_CHAIN(a) __asm__("" : "+x"(a))
 #else
-#define KQ_SSE_CHAINS(a0, a1, a2, a3) ((void)0)
+#define KQ_SSE_CHAIN(a) ((void)0)
 #endif
 
 /*

@@ -115,6 +115,7 @@ KQ_MATVEC void kq_preact_all(const int32_t *ax, const int32_t *ah, const void *b
     const size_t whole = n - n % 4;
     __m128i kept = _mm_setzero_si128(); /* per lane: how many of its values were not clipped */
     size_t j;
+    KQ_UNROLL
     for (j = 0; j < whole; j += 4) {
         __m128i c = _mm_set1_epi32(half), v, s;
         if (bias_bits != 0) {

@@ -79,68 +79,110 @@ static inline void kq_x_split(const void *x, int kind, size_t i, __m128i *even, 
 }
 
 /*
- * One row's sixteen stored weights at r times x split by kq_x_split: the odd bytes sign-extended
- * by one arithmetic shift of the int16 lanes, the even ones by a shift up and back.
+ * a plus one row's sixteen stored weights at r times x split by kq_x_split: the odd bytes
+ * sign-extended by one arithmetic shift of the int16 lanes, the even ones by a shift up and back.
  */
-static inline __m128i kq_madd16_s8(const int8_t *r, __m128i even, __m128i odd)
+static inline __m128i kq_madd16_s8(__m128i a, const int8_t *r, __m128i even, __m128i odd)
 {
     const __m128i q = _mm_loadu_si128((const __m128i *)r);
-    return _mm_add_epi32(_mm_madd_epi16(_mm_srai_epi16(_mm_slli_epi16(q, 8), 8), even), _mm_madd_epi16(_mm_srai_epi16(q, 8), odd));
+    a = _mm_add_epi32(a, _mm_madd_epi16(_mm_srai_epi16(q, 8), odd));
+    a = _mm_add_epi32(a, _mm_madd_epi16(_mm_srai_epi16(_mm_slli_epi16(q, 8), 8), even));
+    KQ_SSE_CHAIN(a);
+    return a;
 }
 
 /*
- * The SSE2 path: sixteen int8 weights widened in registers (kq_madd16_s8), then PMADDWD as in
- * the q15 kernel; four rows per pass; short last blocks as there (kq_load_s8_tail). x is read
- * where it lies (kq_x_split, kq_x_block), so no scratch copy is made.
+ * One row r of stored weights times x (kq_x_split, kq_x_block): four int32 lanes whose sum is the
+ * dot product. Sixteen weights at a time widened in registers (kq_madd16_s8), then a block of
+ * eight, then a short last block times xt (x's last block, zeros past the row), read whole where
+ * the matrix has room bytes from the short block on (kq_load_s8_tail). Inlined with constant
+ * sizes, x's blocks are computed once for all rows.
  */
+static inline __m128i kq_row_s16s8_(const void *x, int kind, const int8_t *r, size_t cols, __m128i xt, size_t room)
+{
+    const size_t sixteens = cols - cols % 16, whole = cols - cols % 8;
+    __m128i a = _mm_setzero_si128();
+    size_t i;
+    KQ_UNROLL
+    for (i = 0; i < sixteens; i += 16) {
+        __m128i even, odd;
+        kq_x_split(x, kind, i, &even, &odd);
+        a = kq_madd16_s8(a, r + i, even, odd);
+    }
+    if (sixteens < whole) {
+        a = _mm_add_epi32(a, _mm_madd_epi16(kq_x_block(x, kind, sixteens, 8), kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + sixteens)))));
+    }
+    if (whole < cols) {
+        a = _mm_add_epi32(a, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(r + whole, cols - whole, room))));
+    }
+    return a;
+}
+
+/* The room of the short blocks of rows r to r + 3 (the least, the last row's): see kq_row_s16s8_. */
+static inline size_t kq_room4_s8(ptrdiff_t left, size_t cols)
+{
+    return (size_t)left - 3 * cols - (cols - cols % 8);
+}
+
+/* The SSE2 path: four rows per pass, their lanes added up together; x is read where it lies. */
 KQ_MATVEC void kq_matvec_s16s8_sse2_(const void *x, int kind, const int8_t *w, int32_t *acc, size_t rows, size_t cols)
 {
-    const size_t sixteens = cols - cols % 16, whole = cols - cols % 8, n = cols - whole;
     const int8_t *end = w + rows * cols;
-    const __m128i xt = kq_x_block(x, kind, whole, n);
-    size_t j, i;
+    const __m128i xt = kq_x_block(x, kind, cols - cols % 8, cols % 8);
+    size_t j;
     for (j = 0; j < rows - rows % 4; j += 4) {
         const int8_t *r = w + j * cols;
-        __m128i a0 = _mm_setzero_si128(), a1 = a0, a2 = a0, a3 = a0;
-        KQ_UNROLL
-        for (i = 0; i < sixteens; i += 16) {
-            __m128i even, odd;
-            kq_x_split(x, kind, i, &even, &odd);
-            a0 = _mm_add_epi32(a0, kq_madd16_s8(r + i, even, odd));
-            a1 = _mm_add_epi32(a1, kq_madd16_s8(r + cols + i, even, odd));
-            a2 = _mm_add_epi32(a2, kq_madd16_s8(r + 2 * cols + i, even, odd));
-            a3 = _mm_add_epi32(a3, kq_madd16_s8(r + 3 * cols + i, even, odd));
-            KQ_SSE_CHAINS(a0, a1, a2, a3);
-        }
-        if (sixteens < whole) {
-            const __m128i xv = kq_x_block(x, kind, sixteens, 8);
-            a0 = _mm_add_epi32(a0, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + sixteens)))));
-            a1 = _mm_add_epi32(a1, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + cols + sixteens)))));
-            a2 = _mm_add_epi32(a2, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + 2 * cols + sixteens)))));
-            a3 = _mm_add_epi32(a3, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + 3 * cols + sixteens)))));
-        }
-        if (n > 0) {
-            /* whole loads for all four rows while the fourth has room; exact ones near the end */
-            const int8_t *t = r + whole;
-            const size_t room = (size_t)(end - t) >= 3 * cols + 8 ? 8 : 0;
-            a0 = _mm_add_epi32(a0, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(t, n, room))));
-            a1 = _mm_add_epi32(a1, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(t + cols, n, room))));
-            a2 = _mm_add_epi32(a2, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(t + 2 * cols, n, room))));
-            a3 = _mm_add_epi32(a3, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(t + 3 * cols, n, room))));
-        }
+        const size_t room = kq_room4_s8(end - r, cols);
+        const __m128i a0 = kq_row_s16s8_(x, kind, r, cols, xt, room), a1 = kq_row_s16s8_(x, kind, r + cols, cols, xt, room);
+        const __m128i a2 = kq_row_s16s8_(x, kind, r + 2 * cols, cols, xt, room), a3 = kq_row_s16s8_(x, kind, r + 3 * cols, cols, xt, room);
         _mm_storeu_si128((__m128i *)(acc + j), kq_sum4_epi32(a0, a1, a2, a3));
     }
     for (; j < rows; j++) {
         const int8_t *r = w + j * cols;
-        __m128i a = _mm_setzero_si128();
-        for (i = 0; i < whole; i += 8) {
-            a = _mm_add_epi32(a, _mm_madd_epi16(kq_x_block(x, kind, i, 8), kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + i)))));
-        }
-        if (n > 0) {
-            a = _mm_add_epi32(a, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(r + whole, n, (size_t)(end - r) - whole))));
-        }
-        acc[j] = kq_sum_epi32(a);
+        acc[j] = kq_sum_epi32(kq_row_s16s8_(x, kind, r, cols, xt, (size_t)(end - r) - (cols - cols % 8)));
     }
+}
+
+/*
+ * Two products in one pass (as kq_matvec2_q15_sse2): acc[j] = (x . w_j) * 2^shift + (h . u_j),
+ * modulo 2^32, exact where the export proved the sum fits an int32. x and h are both kind.
+ */
+KQ_MATVEC void kq_matvec2_s16s8_sse2_(const void *x, const int8_t *w, size_t xcols, int shift, const void *h, const int8_t *u, size_t hcols,
+                                      int kind, int32_t *acc, size_t rows)
+{
+    const int8_t *wend = w + rows * xcols, *uend = u + rows * hcols;
+    const __m128i xt = kq_x_block(x, kind, xcols - xcols % 8, xcols % 8), ht = kq_x_block(h, kind, hcols - hcols % 8, hcols % 8);
+    size_t j;
+    for (j = 0; j < rows - rows % 4; j += 4) {
+        const int8_t *rw = w + j * xcols, *ru = u + j * hcols;
+        const size_t wroom = kq_room4_s8(wend - rw, xcols), uroom = kq_room4_s8(uend - ru, hcols);
+        __m128i a[4];
+        int k;
+        for (k = 0; k < 4; k++) {
+            a[k] = _mm_add_epi32(_mm_slli_epi32(kq_row_s16s8_(x, kind, rw + (size_t)k * xcols, xcols, xt, wroom), shift),
+                                 kq_row_s16s8_(h, kind, ru + (size_t)k * hcols, hcols, ht, uroom));
+        }
+        _mm_storeu_si128((__m128i *)(acc + j), kq_sum4_epi32(a[0], a[1], a[2], a[3]));
+    }
+    for (; j < rows; j++) {
+        const int8_t *rw = w + j * xcols, *ru = u + j * hcols;
+        acc[j] = kq_sum_epi32(_mm_add_epi32(
+            _mm_slli_epi32(kq_row_s16s8_(x, kind, rw, xcols, xt, (size_t)(wend - rw) - (xcols - xcols % 8)), shift),
+            kq_row_s16s8_(h, kind, ru, hcols, ht, (size_t)(uend - ru) - (hcols - hcols % 8))));
+    }
+}
+
+/* The same for a16w8 (int16 inputs) and q7 (int8 inputs). */
+KQ_MATVEC void kq_matvec2_a16w8_sse2(const int16_t *x, const int8_t *w, size_t xcols, int shift, const int16_t *h, const int8_t *u,
+                                     size_t hcols, int32_t *acc, size_t rows)
+{
+    kq_matvec2_s16s8_sse2_(x, w, xcols, shift, h, u, hcols, KQ_X_S16, acc, rows);
+}
+
+KQ_MATVEC void kq_matvec2_q7_sse2(const int8_t *x, const int8_t *w, size_t xcols, int shift, const int8_t *h, const int8_t *u,
+                                  size_t hcols, int32_t *acc, size_t rows)
+{
+    kq_matvec2_s16s8_sse2_(x, w, xcols, shift, h, u, hcols, KQ_X_S8, acc, rows);
 }
 #endif
 

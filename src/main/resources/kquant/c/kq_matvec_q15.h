@@ -14,6 +14,66 @@
 
 #include "kq_fixed.h"
 
+#if defined(KQ_SSE2)
+/*
+ * One row r times x: four int32 lanes whose sum is the dot product. Whole blocks of eight, then a
+ * short last block times xt, x's last block with zeros past the row, read whole where the
+ * matrix has room elements from the short block on (kq_load_q15_tail). Inlined with constant
+ * sizes, the blocks of x are loaded once for all rows.
+ */
+static inline __m128i kq_row_q15_(const int16_t *x, const int16_t *r, size_t cols, __m128i xt, size_t room)
+{
+    const size_t whole = cols - cols % 8;
+    __m128i a = _mm_setzero_si128();
+    size_t i;
+    KQ_UNROLL
+    for (i = 0; i < whole; i += 8) {
+        a = _mm_add_epi32(a, _mm_madd_epi16(_mm_loadu_si128((const __m128i *)(x + i)), _mm_loadu_si128((const __m128i *)(r + i))));
+        KQ_SSE_CHAIN(a);
+    }
+    if (whole < cols) {
+        a = _mm_add_epi32(a, _mm_madd_epi16(xt, kq_load_q15_tail(r + whole, cols - whole, room)));
+    }
+    return a;
+}
+
+/* The room of the short blocks of rows r to r + 3 (the least, the last row's): see kq_row_q15_. */
+static inline size_t kq_room4(ptrdiff_t left, size_t cols)
+{
+    return (size_t)left - 3 * cols - (cols - cols % 8);
+}
+
+/*
+ * Two products in one pass, for the SSE2 path of a layer with an input and a recurrent matrix:
+ * acc[j] = (x . w_j) * 2^shift + (h . u_j), computed modulo 2^32, so exact where the export proved
+ * the sum fits an int32 (kquant.export.PreactWidth ACC32). Each row's lanes are added up once.
+ */
+KQ_MATVEC void kq_matvec2_q15_sse2(const int16_t *x, const int16_t *w, size_t xcols, int shift, const int16_t *h, const int16_t *u,
+                                   size_t hcols, int32_t *acc, size_t rows)
+{
+    const int16_t *wend = w + rows * xcols, *uend = u + rows * hcols;
+    const __m128i xt = kq_load_q15_partial(x + xcols - xcols % 8, xcols % 8);
+    const __m128i ht = kq_load_q15_partial(h + hcols - hcols % 8, hcols % 8);
+    size_t j;
+    for (j = 0; j < rows - rows % 4; j += 4) {
+        const int16_t *rw = w + j * xcols, *ru = u + j * hcols;
+        const size_t wroom = kq_room4(wend - rw, xcols), uroom = kq_room4(uend - ru, hcols);
+        __m128i a[4];
+        int k;
+        for (k = 0; k < 4; k++) {
+            a[k] = _mm_add_epi32(_mm_slli_epi32(kq_row_q15_(x, rw + (size_t)k * xcols, xcols, xt, wroom), shift),
+                                 kq_row_q15_(h, ru + (size_t)k * hcols, hcols, ht, uroom));
+        }
+        _mm_storeu_si128((__m128i *)(acc + j), kq_sum4_epi32(a[0], a[1], a[2], a[3]));
+    }
+    for (; j < rows; j++) {
+        const int16_t *rw = w + j * xcols, *ru = u + j * hcols;
+        acc[j] = kq_sum_epi32(_mm_add_epi32(_mm_slli_epi32(kq_row_q15_(x, rw, xcols, xt, (size_t)(wend - rw) - (xcols - xcols % 8)), shift),
+                                            kq_row_q15_(h, ru, hcols, ht, (size_t)(uend - ru) - (hcols - hcols % 8))));
+    }
+}
+#endif
+
 KQ_MATVEC void kq_matvec_q15_acc32(const int16_t *x, const int16_t *w, int32_t *acc, size_t rows, size_t cols)
 {
     size_t j = 0, i;
@@ -68,46 +128,22 @@ KQ_MATVEC void kq_matvec_q15_acc32(const int16_t *x, const int16_t *w, int32_t *
         acc[j] = a;
     }
 #elif defined(KQ_SSE2)
-    /* PMADDWD multiplies eight int16 pairs and adds neighbouring products into four int32 lanes.
-     * Four rows per pass share each load of x. A short last block of x is loaded once, with zeros
-     * past the row, so that the rows' short blocks may be read whole (kq_load_q15_tail). */
-    const size_t whole = cols - cols % 8, n = cols - whole;
+    /* PMADDWD multiplies eight int16 pairs and adds neighbouring products into four int32 lanes;
+     * four rows per pass, their sums added across lanes together (kq_row_q15_). */
     const int16_t *end = w + rows * cols;
-    const __m128i xt = kq_load_q15_partial(x + whole, n);
+    const __m128i xt = kq_load_q15_partial(x + cols - cols % 8, cols % 8);
     for (j = 0; j < rows - rows % 4; j += 4) {
         const int16_t *r = w + j * cols;
-        __m128i a0 = _mm_setzero_si128(), a1 = a0, a2 = a0, a3 = a0;
-        KQ_UNROLL
-        for (i = 0; i < whole; i += 8) {
-            const __m128i xv = _mm_loadu_si128((const __m128i *)(x + i)); /* hoisted out of the row loop by the compiler */
-            a0 = _mm_add_epi32(a0, _mm_madd_epi16(xv, _mm_loadu_si128((const __m128i *)(r + i))));
-            a1 = _mm_add_epi32(a1, _mm_madd_epi16(xv, _mm_loadu_si128((const __m128i *)(r + cols + i))));
-            a2 = _mm_add_epi32(a2, _mm_madd_epi16(xv, _mm_loadu_si128((const __m128i *)(r + 2 * cols + i))));
-            a3 = _mm_add_epi32(a3, _mm_madd_epi16(xv, _mm_loadu_si128((const __m128i *)(r + 3 * cols + i))));
-            KQ_SSE_CHAINS(a0, a1, a2, a3);
-        }
-        if (n > 0) {
-            /* whole loads for all four rows while the fourth has room; exact ones near the end */
-            const int16_t *t = r + whole;
-            const size_t room = (size_t)(end - t) >= 3 * cols + 8 ? 8 : 0;
-            a0 = _mm_add_epi32(a0, _mm_madd_epi16(xt, kq_load_q15_tail(t, n, room)));
-            a1 = _mm_add_epi32(a1, _mm_madd_epi16(xt, kq_load_q15_tail(t + cols, n, room)));
-            a2 = _mm_add_epi32(a2, _mm_madd_epi16(xt, kq_load_q15_tail(t + 2 * cols, n, room)));
-            a3 = _mm_add_epi32(a3, _mm_madd_epi16(xt, kq_load_q15_tail(t + 3 * cols, n, room)));
-        }
+        const size_t room = kq_room4(end - r, cols);
+        const __m128i a0 = kq_row_q15_(x, r, cols, xt, room), a1 = kq_row_q15_(x, r + cols, cols, xt, room);
+        const __m128i a2 = kq_row_q15_(x, r + 2 * cols, cols, xt, room), a3 = kq_row_q15_(x, r + 3 * cols, cols, xt, room);
         _mm_storeu_si128((__m128i *)(acc + j), kq_sum4_epi32(a0, a1, a2, a3));
     }
     for (; j < rows; j++) {
         const int16_t *r = w + j * cols;
-        __m128i a = _mm_setzero_si128();
-        for (i = 0; i < whole; i += 8) {
-            a = _mm_add_epi32(a, _mm_madd_epi16(_mm_loadu_si128((const __m128i *)(x + i)), _mm_loadu_si128((const __m128i *)(r + i))));
-        }
-        if (n > 0) {
-            a = _mm_add_epi32(a, _mm_madd_epi16(xt, kq_load_q15_tail(r + whole, n, (size_t)(end - r) - whole)));
-        }
-        acc[j] = kq_sum_epi32(a);
+        acc[j] = kq_sum_epi32(kq_row_q15_(x, r, cols, xt, (size_t)(end - r) - (cols - cols % 8)));
     }
+    (void)i;
 #elif defined(KQ_NEON)
     /* VMLAL multiplies four int16 pairs into four int32 lanes; four rows per pass. */
     const size_t whole = cols - cols % 4;
@@ -232,8 +268,14 @@ KQ_MATVEC void kq_matvec_q15_acc64(const int16_t *x, const int16_t *w, int64_t *
                 wv = n == 8 ? _mm_loadu_si128((const __m128i *)(r + 3 * cols + i)) : kq_load_q15_partial(r + 3 * cols + i, n);
                 h3 = _mm_add_epi32(h3, _mm_madd_epi16(xh, wv));
                 l3 = _mm_add_epi32(l3, _mm_madd_epi16(xl, wv));
-                KQ_SSE_CHAINS(h0, h1, h2, h3);
-                KQ_SSE_CHAINS(l0, l1, l2, l3);
+                KQ_SSE_CHAIN(h0);
+                KQ_SSE_CHAIN(h1);
+                KQ_SSE_CHAIN(h2);
+                KQ_SSE_CHAIN(h3);
+                KQ_SSE_CHAIN(l0);
+                KQ_SSE_CHAIN(l1);
+                KQ_SSE_CHAIN(l2);
+                KQ_SSE_CHAIN(l3);
             }
             _mm_storeu_si128((__m128i *)hv, kq_sum4_epi32(h0, h1, h2, h3));
             _mm_storeu_si128((__m128i *)lv, kq_sum4_epi32(l0, l1, l2, l3));
