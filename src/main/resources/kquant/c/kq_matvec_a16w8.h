@@ -98,7 +98,7 @@ static inline __m128i kq_madd16_s8(__m128i a, const int8_t *r, __m128i even, __m
  * the matrix has room bytes from the short block on (kq_load_s8_tail). Inlined with constant
  * sizes, x's blocks are computed once for all rows.
  */
-static inline __m128i kq_row_s16s8_(const void *x, int kind, const int8_t *r, size_t cols, __m128i xt, size_t room)
+KQ_MATVEC __m128i kq_row_s16s8_(const void *x, int kind, const int8_t *r, size_t cols, __m128i xt, size_t room)
 {
     const size_t sixteens = cols - cols % 16, whole = cols - cols % 8;
     __m128i a = _mm_setzero_si128();
@@ -118,58 +118,53 @@ static inline __m128i kq_row_s16s8_(const void *x, int kind, const int8_t *r, si
     return a;
 }
 
-/* The room of the short blocks of rows r to r + 3 (the least, the last row's): see kq_row_s16s8_. */
-static inline size_t kq_room4_s8(ptrdiff_t left, size_t cols)
+/*
+ * Rows j to j + 3 of the two products of kq_matvec2_s16s8_sse2_, their lanes added up together;
+ * wroom and uroom as kq_room4 (8 where it holds whole loads, as a constant).
+ */
+KQ_MATVEC void kq_pass2_s16s8_(const void *x, const int8_t *w, size_t xcols, int shift, const void *h, const int8_t *u, size_t hcols,
+                                   int kind, __m128i xt, __m128i ht, size_t wroom, size_t uroom, int32_t *acc, size_t j)
 {
-    return (size_t)left - 3 * cols - (cols - cols % 8);
-}
-
-/* The SSE2 path: four rows per pass, their lanes added up together; x is read where it lies. */
-KQ_MATVEC void kq_matvec_s16s8_sse2_(const void *x, int kind, const int8_t *w, int32_t *acc, size_t rows, size_t cols)
-{
-    const int8_t *end = w + rows * cols;
-    const __m128i xt = kq_x_block(x, kind, cols - cols % 8, cols % 8);
-    size_t j;
-    for (j = 0; j < rows - rows % 4; j += 4) {
-        const int8_t *r = w + j * cols;
-        const size_t room = kq_room4_s8(end - r, cols);
-        const __m128i a0 = kq_row_s16s8_(x, kind, r, cols, xt, room), a1 = kq_row_s16s8_(x, kind, r + cols, cols, xt, room);
-        const __m128i a2 = kq_row_s16s8_(x, kind, r + 2 * cols, cols, xt, room), a3 = kq_row_s16s8_(x, kind, r + 3 * cols, cols, xt, room);
-        _mm_storeu_si128((__m128i *)(acc + j), kq_sum4_epi32(a0, a1, a2, a3));
-    }
-    for (; j < rows; j++) {
-        const int8_t *r = w + j * cols;
-        acc[j] = kq_sum_epi32(kq_row_s16s8_(x, kind, r, cols, xt, (size_t)(end - r) - (cols - cols % 8)));
-    }
+    const int8_t *rw = w + j * xcols, *ru = u + j * hcols;
+#define KQ_ROW2_(k) \
+    _mm_add_epi32(_mm_slli_epi32(kq_row_s16s8_(x, kind, rw + (k) * xcols, xcols, xt, wroom), shift), \
+                  kq_row_s16s8_(h, kind, ru + (k) * hcols, hcols, ht, uroom))
+    const __m128i a0 = KQ_ROW2_(0), a1 = KQ_ROW2_(1), a2 = KQ_ROW2_(2), a3 = KQ_ROW2_(3);
+#undef KQ_ROW2_
+    _mm_storeu_si128((__m128i *)(acc + j), kq_sum4_epi32(a0, a1, a2, a3));
 }
 
 /*
- * Two products in one pass (as kq_matvec2_q15_sse2): acc[j] = (x . w_j) * 2^shift + (h . u_j),
- * modulo 2^32, exact where the export proved the sum fits an int32. x and h are both kind.
+ * Two products in one pass, for the SSE2 path of a layer with an input and a recurrent matrix:
+ * acc[j] = (x . w_j) * 2^shift + (h . u_j), computed modulo 2^32, so exact where the export proved
+ * the sum fits an int32 (kquant.export.PreactWidth ACC32). x and h are both kind. With xcols 0 it
+ * is the one product h . u_j.
  */
 KQ_MATVEC void kq_matvec2_s16s8_sse2_(const void *x, const int8_t *w, size_t xcols, int shift, const void *h, const int8_t *u, size_t hcols,
                                       int kind, int32_t *acc, size_t rows)
 {
-    const int8_t *wend = w + rows * xcols, *uend = u + rows * hcols;
+    const size_t full = rows - rows % 4, xsafe = kq_safe_rows(rows, xcols), hsafe = kq_safe_rows(rows, hcols);
+    const size_t safe = xsafe < hsafe ? xsafe : hsafe;
     const __m128i xt = kq_x_block(x, kind, xcols - xcols % 8, xcols % 8), ht = kq_x_block(h, kind, hcols - hcols % 8, hcols % 8);
     size_t j;
-    for (j = 0; j < rows - rows % 4; j += 4) {
-        const int8_t *rw = w + j * xcols, *ru = u + j * hcols;
-        const size_t wroom = kq_room4_s8(wend - rw, xcols), uroom = kq_room4_s8(uend - ru, hcols);
-        __m128i a[4];
-        int k;
-        for (k = 0; k < 4; k++) {
-            a[k] = _mm_add_epi32(_mm_slli_epi32(kq_row_s16s8_(x, kind, rw + (size_t)k * xcols, xcols, xt, wroom), shift),
-                                 kq_row_s16s8_(h, kind, ru + (size_t)k * hcols, hcols, ht, uroom));
-        }
-        _mm_storeu_si128((__m128i *)(acc + j), kq_sum4_epi32(a[0], a[1], a[2], a[3]));
+    for (j = 0; j < safe; j += 4) {
+        kq_pass2_s16s8_(x, w, xcols, shift, h, u, hcols, kind, xt, ht, 8, 8, acc, j);
+    }
+    for (; j < full; j += 4) {
+        kq_pass2_s16s8_(x, w, xcols, shift, h, u, hcols, kind, xt, ht, kq_room4(rows, xcols, j), kq_room4(rows, hcols, j), acc, j);
     }
     for (; j < rows; j++) {
         const int8_t *rw = w + j * xcols, *ru = u + j * hcols;
-        acc[j] = kq_sum_epi32(_mm_add_epi32(
-            _mm_slli_epi32(kq_row_s16s8_(x, kind, rw, xcols, xt, (size_t)(wend - rw) - (xcols - xcols % 8)), shift),
-            kq_row_s16s8_(h, kind, ru, hcols, ht, (size_t)(uend - ru) - (hcols - hcols % 8))));
+        const size_t wroom = (rows - j) * xcols - (xcols - xcols % 8), uroom = (rows - j) * hcols - (hcols - hcols % 8);
+        acc[j] = kq_sum_epi32(_mm_add_epi32(_mm_slli_epi32(kq_row_s16s8_(x, kind, rw, xcols, xt, wroom), shift),
+                                            kq_row_s16s8_(h, kind, ru, hcols, ht, uroom)));
     }
+}
+
+/* One product on the SSE2 path: x is read where it lies. */
+KQ_MATVEC void kq_matvec_s16s8_sse2_(const void *x, int kind, const int8_t *w, int32_t *acc, size_t rows, size_t cols)
+{
+    kq_matvec2_s16s8_sse2_(x, w, 0, 0, x, w, cols, kind, acc, rows);
 }
 
 /* The same for a16w8 (int16 inputs) and q7 (int8 inputs). */

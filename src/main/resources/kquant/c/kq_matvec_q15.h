@@ -21,7 +21,7 @@
  * matrix has room elements from the short block on (kq_load_q15_tail). Inlined with constant
  * sizes, the blocks of x are loaded once for all rows.
  */
-static inline __m128i kq_row_q15_(const int16_t *x, const int16_t *r, size_t cols, __m128i xt, size_t room)
+KQ_MATVEC __m128i kq_row_q15_(const int16_t *x, const int16_t *r, size_t cols, __m128i xt, size_t room)
 {
     const size_t whole = cols - cols % 8;
     __m128i a = _mm_setzero_si128();
@@ -37,39 +37,43 @@ static inline __m128i kq_row_q15_(const int16_t *x, const int16_t *r, size_t col
     return a;
 }
 
-/* The room of the short blocks of rows r to r + 3 (the least, the last row's): see kq_row_q15_. */
-static inline size_t kq_room4(ptrdiff_t left, size_t cols)
+/* Rows j to j + 3 of the two products of kq_matvec2_q15_sse2 (as kq_pass2_s16s8_). */
+KQ_MATVEC void kq_pass2_q15_(const int16_t *x, const int16_t *w, size_t xcols, int shift, const int16_t *h, const int16_t *u, size_t hcols,
+                                 __m128i xt, __m128i ht, size_t wroom, size_t uroom, int32_t *acc, size_t j)
 {
-    return (size_t)left - 3 * cols - (cols - cols % 8);
+    const int16_t *rw = w + j * xcols, *ru = u + j * hcols;
+#define KQ_ROW2_(k) \
+    _mm_add_epi32(_mm_slli_epi32(kq_row_q15_(x, rw + (k) * xcols, xcols, xt, wroom), shift), kq_row_q15_(h, ru + (k) * hcols, hcols, ht, uroom))
+    const __m128i a0 = KQ_ROW2_(0), a1 = KQ_ROW2_(1), a2 = KQ_ROW2_(2), a3 = KQ_ROW2_(3);
+#undef KQ_ROW2_
+    _mm_storeu_si128((__m128i *)(acc + j), kq_sum4_epi32(a0, a1, a2, a3));
 }
 
 /*
  * Two products in one pass, for the SSE2 path of a layer with an input and a recurrent matrix:
  * acc[j] = (x . w_j) * 2^shift + (h . u_j), computed modulo 2^32, so exact where the export proved
- * the sum fits an int32 (kquant.export.PreactWidth ACC32). Each row's lanes are added up once.
+ * the sum fits an int32 (kquant.export.PreactWidth ACC32). With xcols 0 it is the one product
+ * h . u_j, exact where that fits an int32.
  */
 KQ_MATVEC void kq_matvec2_q15_sse2(const int16_t *x, const int16_t *w, size_t xcols, int shift, const int16_t *h, const int16_t *u,
                                    size_t hcols, int32_t *acc, size_t rows)
 {
-    const int16_t *wend = w + rows * xcols, *uend = u + rows * hcols;
+    const size_t full = rows - rows % 4, xsafe = kq_safe_rows(rows, xcols), hsafe = kq_safe_rows(rows, hcols);
+    const size_t safe = xsafe < hsafe ? xsafe : hsafe;
     const __m128i xt = kq_load_q15_partial(x + xcols - xcols % 8, xcols % 8);
     const __m128i ht = kq_load_q15_partial(h + hcols - hcols % 8, hcols % 8);
     size_t j;
-    for (j = 0; j < rows - rows % 4; j += 4) {
-        const int16_t *rw = w + j * xcols, *ru = u + j * hcols;
-        const size_t wroom = kq_room4(wend - rw, xcols), uroom = kq_room4(uend - ru, hcols);
-        __m128i a[4];
-        int k;
-        for (k = 0; k < 4; k++) {
-            a[k] = _mm_add_epi32(_mm_slli_epi32(kq_row_q15_(x, rw + (size_t)k * xcols, xcols, xt, wroom), shift),
-                                 kq_row_q15_(h, ru + (size_t)k * hcols, hcols, ht, uroom));
-        }
-        _mm_storeu_si128((__m128i *)(acc + j), kq_sum4_epi32(a[0], a[1], a[2], a[3]));
+    for (j = 0; j < safe; j += 4) {
+        kq_pass2_q15_(x, w, xcols, shift, h, u, hcols, xt, ht, 8, 8, acc, j);
+    }
+    for (; j < full; j += 4) {
+        kq_pass2_q15_(x, w, xcols, shift, h, u, hcols, xt, ht, kq_room4(rows, xcols, j), kq_room4(rows, hcols, j), acc, j);
     }
     for (; j < rows; j++) {
         const int16_t *rw = w + j * xcols, *ru = u + j * hcols;
-        acc[j] = kq_sum_epi32(_mm_add_epi32(_mm_slli_epi32(kq_row_q15_(x, rw, xcols, xt, (size_t)(wend - rw) - (xcols - xcols % 8)), shift),
-                                            kq_row_q15_(h, ru, hcols, ht, (size_t)(uend - ru) - (hcols - hcols % 8))));
+        const size_t wroom = (rows - j) * xcols - (xcols - xcols % 8), uroom = (rows - j) * hcols - (hcols - hcols % 8);
+        acc[j] = kq_sum_epi32(_mm_add_epi32(_mm_slli_epi32(kq_row_q15_(x, rw, xcols, xt, wroom), shift),
+                                            kq_row_q15_(h, ru, hcols, ht, uroom)));
     }
 }
 #endif
@@ -129,21 +133,10 @@ KQ_MATVEC void kq_matvec_q15_acc32(const int16_t *x, const int16_t *w, int32_t *
     }
 #elif defined(KQ_SSE2)
     /* PMADDWD multiplies eight int16 pairs and adds neighbouring products into four int32 lanes;
-     * four rows per pass, their sums added across lanes together (kq_row_q15_). */
-    const int16_t *end = w + rows * cols;
-    const __m128i xt = kq_load_q15_partial(x + cols - cols % 8, cols % 8);
-    for (j = 0; j < rows - rows % 4; j += 4) {
-        const int16_t *r = w + j * cols;
-        const size_t room = kq_room4(end - r, cols);
-        const __m128i a0 = kq_row_q15_(x, r, cols, xt, room), a1 = kq_row_q15_(x, r + cols, cols, xt, room);
-        const __m128i a2 = kq_row_q15_(x, r + 2 * cols, cols, xt, room), a3 = kq_row_q15_(x, r + 3 * cols, cols, xt, room);
-        _mm_storeu_si128((__m128i *)(acc + j), kq_sum4_epi32(a0, a1, a2, a3));
-    }
-    for (; j < rows; j++) {
-        const int16_t *r = w + j * cols;
-        acc[j] = kq_sum_epi32(kq_row_q15_(x, r, cols, xt, (size_t)(end - r) - (cols - cols % 8)));
-    }
+     * four rows per pass, their lanes added up together (kq_matvec2_q15_sse2, one product). */
+    kq_matvec2_q15_sse2(x, w, 0, 0, x, w, cols, acc, rows);
     (void)i;
+    (void)j;
 #elif defined(KQ_NEON)
     /* VMLAL multiplies four int16 pairs into four int32 lanes; four rows per pass. */
     const size_t whole = cols - cols % 4;
