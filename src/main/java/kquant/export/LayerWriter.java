@@ -63,7 +63,7 @@ final class LayerWriter {
             }
             PreactWidth width = PreactWidth.prove(r.kernel().width().bound(), r.recurrent().width().bound(), r.bias().codes(), sx, sh, sb, sz);
             Sse2Units sse2 = new Sse2Units(plan, n, l.name(), r.units(), r.bias(), width, new int[][] {sx, sh, sb, sz});
-            unitLoop(c, sums, sse2.withRecurrent(ax, ah, r.inputs(), sums), l.name(), r.units(), ax, ah, r.bias(), width, new int[][] {sx, sh, sb, sz},
+            unitLoop(c, sums, sse2.simpleRnn(ax, ah, r.inputs()), l.name(), r.units(), ax, ah, r.bias(), width, new int[][] {sx, sh, sb, sz},
                     r.activation(), "h_next");
         } else if (l instanceof QLstm r) {
             new GatedWriter(this, plan, n).lstm(c, r, id);
@@ -85,7 +85,7 @@ final class LayerWriter {
             }
             PreactWidth width = PreactWidth.prove(d.kernel().width().bound(), 0, d.bias().codes(), zero, zero, sb, sz);
             Sse2Units sse2 = new Sse2Units(plan, n, l.name(), d.units(), d.bias(), width, new int[][] {zero, zero, sb, sz});
-            unitLoop(c, sums, sse2.alone(ax, sums), l.name(), d.units(), ax, null, d.bias(), width, new int[][] {zero, zero, sb, sz}, d.activation(),
+            unitLoop(c, sums, sse2.dense(ax, d.inputs()), l.name(), d.units(), ax, null, d.bias(), width, new int[][] {zero, zero, sb, sz}, d.activation(),
                     "y");
         } else if (l instanceof QActivation act) {
             c.format("/* %s: Activation %s, Q%d -> Q%d. */", GeneratedText.name(l.name()), act.kernel().activation().kerasName(), act.fIn(),

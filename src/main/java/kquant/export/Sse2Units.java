@@ -1,17 +1,16 @@
 package kquant.export;
 
-import java.util.Locale;
 import kquant.fixed.QBias;
 import kquant.fixed.Scheme;
 
 /**
- * The SSE2 path's own way to a layer's pre-activations (kq_kernels.h, kq_preact_all), written by
- * {@link LayerWriter} under {@code #if defined(KQ_SSE2)}: four units at a time, stored as codes of
- * the activation type in {@code z}. It applies where every unit has the same shifts and the dot
- * products are int32; where, in addition, the export proved that the whole sum fits an int32
- * ({@link PreactWidth#ACC32}), a layer's two products go through one pass over the rows
- * (kq_matvec2_*_sse2), each row's lanes added up once. Elsewhere there is none (null), and the
- * SSE2 path runs the loop of every path.
+ * The SSE2 path's own way to a layer's pre-activations (kq_sse2.h), written by
+ * {@link LayerWriter} under {@code #if defined(KQ_SSE2)}: the layer's dot products and
+ * pre-activations in one pass over the rows, four units at a time, stored as codes of the
+ * activation type in {@code z}. It applies where every unit has the same shifts, the dot products
+ * are int32, and the pre-activation kernel is not the general one (for the 64-bit sum, where
+ * kq_preact4's split at bit sz covers it: sx, sh < sz <= 29). Elsewhere there is none (null), and
+ * the SSE2 path runs the loop of every path.
  */
 final class Sse2Units {
 
@@ -21,12 +20,10 @@ final class Sse2Units {
     private final int units;
     private final QBias bias;
     private final PreactWidth width;
-    private final int sx;
-    private final int sh;
-    private final int sb;
-    private final int sz;
+    private final int[] shift = new int[4];
     private final boolean uniform;
 
+    /** {@code shifts}: sx, sh, sb, sz per unit, as the portable loop takes them. */
     Sse2Units(Plan plan, CNames names, String layer, int units, QBias bias, PreactWidth width, int[][] shifts) {
         this.plan = plan;
         this.n = names;
@@ -35,59 +32,49 @@ final class Sse2Units {
         this.bias = bias;
         this.width = width;
         boolean same = true;
-        for (int[] s : shifts) {
-            same &= LayerWriter.uniform(s);
+        for (int k = 0; k < 4; k++) {
+            same &= LayerWriter.uniform(shifts[k]);
+            shift[k] = shifts[k][0];
         }
         this.uniform = same;
-        this.sx = shifts[0][0];
-        this.sh = shifts[1][0];
-        this.sb = shifts[2][0];
-        this.sz = shifts[3][0];
     }
 
-    /** A Dense layer: its dot products as on every path ({@code sums}), then the pre-activations; or null. */
-    String alone(LayerWriter.Dot ax, CText sums) {
+    /** A Dense layer, x V: its product goes as the kernel's recurrent one, with no input matrix. Or null. */
+    String dense(LayerWriter.Dot ax, int inputs) {
         if (!applies(ax, null)) {
             return null;
         }
-        return sums.toString() + preact(ax.array(), "NULL", sx, sh);
+        String v = n.global(layer, "kernel");
+        return cell(String.format("x, %s, 0, x, %s, %d", v, v, inputs), 0, shift[0]);
     }
 
-    /**
-     * A SimpleRNN: x W and h U in one pass where the sum is proved to fit an int32, the larger
-     * shift applied to its own product first; else both products as on every path. Or null.
-     */
-    String withRecurrent(LayerWriter.Dot ax, LayerWriter.Dot ah, int inputs, CText sums) {
+    /** A SimpleRNN, x W and h U. Or null. */
+    String simpleRnn(LayerWriter.Dot ax, LayerWriter.Dot ah, int inputs) {
         if (!applies(ax, ah)) {
             return null;
         }
-        if (width != PreactWidth.ACC32) {
-            return sums.toString() + preact(ax.array(), ah.array(), sx, sh);
-        }
-        String kernel = plan.scheme == Scheme.Q15 ? "kq_matvec2_q15_sse2" : plan.scheme == Scheme.Q7 ? "kq_matvec2_q7_sse2" : "kq_matvec2_a16w8_sse2";
-        String x = String.format(Locale.ROOT, "x, %s, %d", n.global(layer, "kernel"), inputs);
-        String h = String.format(Locale.ROOT, "h, %s, %d", n.global(layer, "recurrent_kernel"), units);
-        boolean inputFirst = sx >= sh;
-        CText c = new CText();
-        c.line("    size_t j;");
-        c.format("    int32_t sums[%d];", units);
-        c.format("    %s(%s, %d, %s, sums, %d); /* x W * 2^%d + h U * 2^%d, proved to fit an int32 */", kernel, inputFirst ? x : h,
-                Math.abs(sx - sh), inputFirst ? h : x, units, sx, sh);
-        return c.toString() + preact("sums", "NULL", Math.min(sx, sh), 0);
+        return cell(String.format("x, %s, %d, h, %s, %d", n.global(layer, "kernel"), inputs, n.global(layer, "recurrent_kernel"), units), shift[0],
+                shift[1]);
     }
 
     private boolean applies(LayerWriter.Dot ax, LayerWriter.Dot ah) {
         boolean int32 = ax.type().equals("int32_t") && (ah == null || ah.type().equals("int32_t"));
+        int sx = shift[0];
+        int sh = shift[1];
+        int sz = shift[3];
         boolean acc64 = width == PreactWidth.ACC64;
         return uniform && int32 && width != PreactWidth.WIDE && !(acc64 && (sx >= sz || sh >= sz || sz > 29));
     }
 
-    private String preact(String ax, String ah, int shiftX, int shiftH) {
+    private String cell(String matrices, int sx, int sh) {
+        String kernel = plan.scheme == Scheme.Q15 ? "kq_cell_q15_sse2" : plan.scheme == Scheme.Q7 ? "kq_cell_q7_sse2" : "kq_cell_a16w8_sse2";
         CText c = new CText();
+        c.line("    size_t j;");
+        c.format("    static const kq_preact_t preact = {%s, %d, %d, %d, %d, %d, %d, %d};", bias.present() ? n.global(layer, "bias") : "NULL",
+                bias.present() ? (plan.weightType().equals("int16_t") ? 16 : 8) : 0, sx, sh, shift[2], shift[3],
+                width == PreactWidth.ACC64 ? 1 : 0, plan.scheme.activations().bits());
         c.format("    %s z[%d];", plan.activationType(), units);
-        c.format("    kq_preact_all(%s, %s, %s, %d, %d, %d, %d, %d, %d, %d, z, %d, &clipped);", ax, ah,
-                bias.present() ? n.global(layer, "bias") : "NULL", bias.present() ? (plan.weightType().equals("int16_t") ? 16 : 8) : 0, shiftX,
-                shiftH, sb, sz, width == PreactWidth.ACC64 ? 1 : 0, plan.scheme.activations().bits(), units);
+        c.format("    %s(%s, %d, &preact, z, &clipped);", kernel, matrices, units);
         return c.toString();
     }
 }

@@ -75,95 +75,6 @@ static inline int32_t kq_preact_s8_wide(int64_t ax, int64_t ah, int32_t b, int s
     return kq_sat8_count(kq_round_shift64(ax * ((int64_t)1 << sx) + ah * ((int64_t)1 << sh) + kq_round_shift64(b, sb), sz), saturations);
 }
 
-#if defined(KQ_SSE2)
-/*
- * The pre-activations of n units at once on the SSE2 path, four per vector, for a layer whose
- * units share their shifts: z[j] = kq_preact_<out>_<width>(ax[j], ah[j], bias[j], sx, sh, sb, sz),
- * the same bits and the same count, stored as int16 or int8 codes (out_bits), the activation
- * type, whose range then tells the compiler what the activations need not check. ah may be NULL (a Dense layer) and bias NULL (none); bias
- * holds int16 or int8 codes (bias_bits 16 or 8); out_bits is 16 or 8. acc64 selects the 64-bit
- * kernel's sum, which needs sx < sz, sh < sz and sz <= 29 (the export checks): each term is
- * split at bit sz into a quotient and a remainder, and the remainders, each below 2^sz, are
- * added before their shift, so no lane ever needs more than 32 bits.
- */
-static inline __m128i kq_bias4(const void *bias, int bias_bits, size_t j)
-{
-    if (bias_bits == 16) {
-        const __m128i v = _mm_loadl_epi64((const __m128i *)((const int16_t *)bias + j));
-        return _mm_srai_epi32(_mm_unpacklo_epi16(v, v), 16);
-    } else {
-        int32_t four;
-        __m128i v;
-        __builtin_memcpy(&four, (const int8_t *)bias + j, 4);
-        v = _mm_cvtsi32_si128(four);
-        v = _mm_unpacklo_epi8(v, v);
-        return _mm_srai_epi32(_mm_unpacklo_epi16(v, v), 24);
-    }
-}
-
-/* floor(v * 2^a / 2^s) and the remainder v * 2^a mod 2^s, for 0 <= a < s. */
-static inline __m128i kq_split4(__m128i v, int a, int s, __m128i *low)
-{
-    *low = _mm_add_epi32(*low, _mm_slli_epi32(_mm_and_si128(v, _mm_set1_epi32((1 << (s - a)) - 1)), a));
-    return _mm_srai_epi32(v, s - a);
-}
-
-KQ_MATVEC void kq_preact_all(const int32_t *ax, const int32_t *ah, const void *bias, int bias_bits, int sx, int sh, int sb, int sz,
-                             int acc64, int out_bits, void *z, size_t n, uint32_t *saturations)
-{
-    const int32_t half = sz > 0 ? (int32_t)1 << (sz - 1) : 0;
-    const size_t whole = n - n % 4;
-    __m128i kept = _mm_setzero_si128(); /* per lane: how many of its values were not clipped */
-    size_t j;
-    KQ_UNROLL
-    for (j = 0; j < whole; j += 4) {
-        __m128i c = _mm_set1_epi32(half), v, s;
-        if (bias_bits != 0) {
-            const __m128i b = kq_bias4(bias, bias_bits, j);
-            c = _mm_add_epi32(c, sb > 0 ? _mm_srai_epi32(_mm_add_epi32(b, _mm_set1_epi32(1 << (sb - 1))), sb) : _mm_slli_epi32(b, -sb));
-        }
-        if (acc64) {
-            __m128i low = _mm_and_si128(c, _mm_set1_epi32((1 << sz) - 1));
-            v = _mm_srai_epi32(c, sz);
-            v = _mm_add_epi32(v, kq_split4(_mm_loadu_si128((const __m128i *)(ax + j)), sx, sz, &low));
-            if (ah != NULL) {
-                v = _mm_add_epi32(v, kq_split4(_mm_loadu_si128((const __m128i *)(ah + j)), sh, sz, &low));
-            }
-            v = _mm_add_epi32(v, _mm_srai_epi32(low, sz));
-        } else {
-            v = _mm_add_epi32(_mm_slli_epi32(_mm_loadu_si128((const __m128i *)(ax + j)), sx), c);
-            if (ah != NULL) {
-                v = _mm_add_epi32(v, _mm_slli_epi32(_mm_loadu_si128((const __m128i *)(ah + j)), sh));
-            }
-            v = sz > 0 ? _mm_srai_epi32(v, sz) : _mm_slli_epi32(v, -sz);
-        }
-        /* saturated by PACKSSDW (and PACKSSWB), stored, and widened back: a lane that changed was clipped */
-        s = _mm_packs_epi32(v, v);
-        if (out_bits == 8) {
-            const int32_t four = _mm_cvtsi128_si32(s = _mm_packs_epi16(s, s));
-            __builtin_memcpy((int8_t *)z + j, &four, 4);
-            s = _mm_unpacklo_epi8(s, s);
-            s = _mm_srai_epi32(_mm_unpacklo_epi16(s, s), 24);
-        } else {
-            _mm_storel_epi64((__m128i *)((int16_t *)z + j), s);
-            s = _mm_srai_epi32(_mm_unpacklo_epi16(s, s), 16);
-        }
-        kept = _mm_sub_epi32(kept, _mm_cmpeq_epi32(s, v));
-    }
-    *saturations += (uint32_t)whole - (uint32_t)kq_sum_epi32(kept);
-    for (j = whole; j < n; j++) {
-        const int32_t b = bias_bits == 16 ? ((const int16_t *)bias)[j] : bias_bits == 8 ? ((const int8_t *)bias)[j] : 0;
-        const int32_t h = ah != NULL ? ah[j] : 0;
-        if (out_bits == 16) {
-            ((int16_t *)z)[j] = (int16_t)(acc64 ? kq_preact_s16_acc64(ax[j], h, b, sx, sh, sb, sz, saturations)
-                                                : kq_preact_s16_acc32(ax[j], h, b, sx, sh, sb, sz, saturations));
-        } else {
-            ((int8_t *)z)[j] = (int8_t)(acc64 ? kq_preact_s8_acc64(ax[j], h, b, sx, sh, sb, sz, saturations)
-                                              : kq_preact_s8_acc32(ax[j], h, b, sx, sh, sb, sz, saturations));
-        }
-    }
-}
-#endif
 
 /* ---- element products of the LSTM and GRU steps (SPEC.md, section 5, "Element products") ----
  *
@@ -476,5 +387,7 @@ static inline int32_t kq_table_s8(int32_t z, const kq_table_s8_t *table, int32_t
     *saturations += kq_at_or_above(z, sat_high) + kq_at_or_below(z, sat_low);
     return kq_clamp8(kq_table_lookup_s8(z, table));
 }
+
+#include "kq_sse2.h"
 
 #endif /* KQ_KERNELS_H */

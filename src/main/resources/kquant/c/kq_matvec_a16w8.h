@@ -81,7 +81,7 @@ static inline void kq_x_split(const void *x, int kind, size_t i, __m128i *even, 
 /*
  * a plus one row's sixteen stored weights at r times x split by kq_x_split: the odd bytes
  * sign-extended by one arithmetic shift of the int16 lanes, the even ones by a shift up and back.
- * Scaled (kq_matvec2_s16s8_sse2_), each weight w is taken as w * 256, the byte in the high half
+ * Scaled (kq_matvec2_s16s8_sse2_, kq_cell_s16s8_sse2_), each weight w is taken as w * 256, the byte in the high half
  * of its lane, which needs one instruction fewer: the sums are then 256 times the dot products.
  */
 static inline __m128i kq_madd16_s8(__m128i a, const int8_t *r, __m128i even, __m128i odd, int scaled)
@@ -187,18 +187,6 @@ KQ_MATVEC void kq_matvec_s16s8_sse2_(const void *x, int kind, const int8_t *w, i
     kq_matvec2_s16s8_sse2_(x, w, 0, 0, x, w, cols, kind, acc, rows);
 }
 
-/* The same for a16w8 (int16 inputs) and q7 (int8 inputs). */
-KQ_MATVEC void kq_matvec2_a16w8_sse2(const int16_t *x, const int8_t *w, size_t xcols, int shift, const int16_t *h, const int8_t *u,
-                                     size_t hcols, int32_t *acc, size_t rows)
-{
-    kq_matvec2_s16s8_sse2_(x, w, xcols, shift, h, u, hcols, KQ_X_S16, acc, rows);
-}
-
-KQ_MATVEC void kq_matvec2_q7_sse2(const int8_t *x, const int8_t *w, size_t xcols, int shift, const int8_t *h, const int8_t *u,
-                                  size_t hcols, int32_t *acc, size_t rows)
-{
-    kq_matvec2_s16s8_sse2_(x, w, xcols, shift, h, u, hcols, KQ_X_S8, acc, rows);
-}
 #endif
 
 /*

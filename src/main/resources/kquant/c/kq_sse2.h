@@ -1,0 +1,219 @@
+/*
+ * kq_sse2.h - the SSE2 path of a whole layer: its dot products and its pre-activations in one
+ * pass over the rows, four units at a time, for a layer whose units share their shifts and whose
+ * dot products are int32 (the export decides, kquant.export.Sse2Units). Included by kq_kernels.h;
+ * empty elsewhere than on x86-64. Hand-written; copied unchanged into every export.
+ */
+#ifndef KQ_SSE2_H
+#define KQ_SSE2_H
+
+#include "kq_kernels.h"
+
+#if defined(KQ_SSE2)/*
+ * The SSE2 path of a layer whose units share their shifts: its dot products and pre-activations
+ * in one pass over the rows, four units at a time (kq_cell_q15_sse2, kq_cell_a16w8_sse2,
+ * kq_cell_q7_sse2), stored as codes of the activation type in z, whose range then tells the
+ * compiler what the activations need not check. The same bits and the same count as
+ * kq_preact_<out>_<width>(ax[j], ah[j], bias[j], sx, sh, sb, sz) on every unit. The parameters,
+ * one const struct per layer:
+ */
+typedef struct {
+    const void *bias; /* NULL without a bias */
+    int bias_bits;    /* 16 (int16 codes) or 8 (int8 codes) */
+    int sx, sh, sb, sz;
+    int acc64;        /* the 64-bit kernel's sum, which needs sx < sz, sh < sz and sz <= 29 (the export checks) */
+    int out_bits;     /* 16 or 8 */
+} kq_preact_t;
+
+/* Four bias codes from unit j on, as int32 lanes. */
+KQ_MATVEC __m128i kq_bias4(const void *bias, int bias_bits, size_t j)
+{
+    if (bias_bits == 16) {
+        const __m128i v = _mm_loadl_epi64((const __m128i *)((const int16_t *)bias + j));
+        return _mm_srai_epi32(_mm_unpacklo_epi16(v, v), 16);
+    } else {
+        int32_t four;
+        __m128i v;
+        __builtin_memcpy(&four, (const int8_t *)bias + j, 4);
+        v = _mm_cvtsi32_si128(four);
+        v = _mm_unpacklo_epi8(v, v);
+        return _mm_srai_epi32(_mm_unpacklo_epi16(v, v), 24);
+    }
+}
+
+/* floor(v * 2^a / 2^s), adding the remainder v * 2^a mod 2^s to *low, for 0 <= a < s. */
+KQ_MATVEC __m128i kq_split4(__m128i v, int a, int s, __m128i *low)
+{
+    *low = _mm_add_epi32(*low, _mm_slli_epi32(_mm_and_si128(v, _mm_set1_epi32((1 << (s - a)) - 1)), a));
+    return _mm_srai_epi32(v, s - a);
+}
+
+/*
+ * Units j to j + 3 from their sums ax (and ah): stored in z; *kept counts, per lane, the values
+ * not clipped. The 64-bit kernel's sum is split at bit sz into quotients and remainders, the
+ * remainders, each below 2^sz, added before their shift, so no lane needs more than 32 bits.
+ */
+KQ_MATVEC void kq_preact4(__m128i ax, __m128i ah, const kq_preact_t *p, size_t j, void *z, __m128i *kept)
+{
+    __m128i c = _mm_set1_epi32(p->sz > 0 ? (int32_t)1 << (p->sz - 1) : 0), v, s;
+    if (p->bias_bits != 0) {
+        const __m128i b = kq_bias4(p->bias, p->bias_bits, j);
+        c = _mm_add_epi32(c, p->sb > 0 ? _mm_srai_epi32(_mm_add_epi32(b, _mm_set1_epi32(1 << (p->sb - 1))), p->sb) : _mm_slli_epi32(b, -p->sb));
+    }
+    if (p->acc64) {
+        __m128i low = _mm_and_si128(c, _mm_set1_epi32((1 << p->sz) - 1));
+        v = _mm_add_epi32(_mm_srai_epi32(c, p->sz), kq_split4(ax, p->sx, p->sz, &low));
+        v = _mm_add_epi32(v, kq_split4(ah, p->sh, p->sz, &low));
+        v = _mm_add_epi32(v, _mm_srai_epi32(low, p->sz));
+    } else {
+        v = _mm_add_epi32(_mm_add_epi32(_mm_slli_epi32(ax, p->sx), _mm_slli_epi32(ah, p->sh)), c);
+        v = p->sz > 0 ? _mm_srai_epi32(v, p->sz) : _mm_slli_epi32(v, -p->sz);
+    }
+    /* saturated by PACKSSDW (and PACKSSWB), stored, and widened back: a lane that changed was clipped */
+    s = _mm_packs_epi32(v, v);
+    if (p->out_bits == 8) {
+        const int32_t four = _mm_cvtsi128_si32(s = _mm_packs_epi16(s, s));
+        __builtin_memcpy((int8_t *)z + j, &four, 4);
+        s = _mm_unpacklo_epi8(s, s);
+        s = _mm_srai_epi32(_mm_unpacklo_epi16(s, s), 24);
+    } else {
+        _mm_storel_epi64((__m128i *)((int16_t *)z + j), s);
+        s = _mm_srai_epi32(_mm_unpacklo_epi16(s, s), 16);
+    }
+    *kept = _mm_sub_epi32(*kept, _mm_cmpeq_epi32(s, v));
+}
+
+/* One unit j from its sums, by the scalar kernel. */
+KQ_MATVEC void kq_preact1(int32_t ax, int32_t ah, const kq_preact_t *p, size_t j, void *z, uint32_t *saturations)
+{
+    const int32_t b = p->bias_bits == 16 ? ((const int16_t *)p->bias)[j] : p->bias_bits == 8 ? ((const int8_t *)p->bias)[j] : 0;
+    if (p->out_bits == 16) {
+        ((int16_t *)z)[j] = (int16_t)(p->acc64 ? kq_preact_s16_acc64(ax, ah, b, p->sx, p->sh, p->sb, p->sz, saturations)
+                                              : kq_preact_s16_acc32(ax, ah, b, p->sx, p->sh, p->sb, p->sz, saturations));
+    } else {
+        ((int8_t *)z)[j] = (int8_t)(p->acc64 ? kq_preact_s8_acc64(ax, ah, b, p->sx, p->sh, p->sb, p->sz, saturations)
+                                            : kq_preact_s8_acc32(ax, ah, b, p->sx, p->sh, p->sb, p->sz, saturations));
+    }
+}
+
+/*
+ * The four rows' sums of a pass, from the lanes of their two products (x-part a, h-part b): for
+ * the 32-bit kernel one sum, (a << (sx - m)) + (b << (sh - m)) with m the smaller shift, which
+ * the pre-activation then applies (modulo 2^32, exact as the export proved the whole sum fits an
+ * int32); for the 64-bit kernel the two sums apart. Scaled lanes (kq_madd16_s8) hold 256 times
+ * theirs, shifted back here.
+ */
+KQ_MATVEC void kq_cell_pass4(__m128i a0, __m128i a1, __m128i a2, __m128i a3, __m128i b0, __m128i b1, __m128i b2, __m128i b3,
+                                 int scaled, const kq_preact_t *p, size_t j, void *z, __m128i *kept)
+{
+    const int down = scaled ? 8 : 0;
+    if (p->acc64) {
+        kq_preact4(_mm_srai_epi32(kq_sum4_epi32(a0, a1, a2, a3), down), _mm_srai_epi32(kq_sum4_epi32(b0, b1, b2, b3), down), p, j, z, kept);
+    } else {
+        const int m = p->sx < p->sh ? p->sx : p->sh, dx = p->sx - m, dh = p->sh - m;
+        kq_preact_t q = *p;
+        q.sx = m;
+        q.sh = 0;
+        a0 = _mm_add_epi32(_mm_slli_epi32(a0, dx), _mm_slli_epi32(b0, dh));
+        a1 = _mm_add_epi32(_mm_slli_epi32(a1, dx), _mm_slli_epi32(b1, dh));
+        a2 = _mm_add_epi32(_mm_slli_epi32(a2, dx), _mm_slli_epi32(b2, dh));
+        a3 = _mm_add_epi32(_mm_slli_epi32(a3, dx), _mm_slli_epi32(b3, dh));
+        kq_preact4(_mm_srai_epi32(kq_sum4_epi32(a0, a1, a2, a3), down), _mm_setzero_si128(), &q, j, z, kept);
+    }
+}
+
+/* One pass of kq_cell_q15_sse2 over rows j to j + 3; wroom, uroom as kq_room4. */
+KQ_MATVEC void kq_cell_q15_pass_(const int16_t *x, const int16_t *w, size_t xcols, const int16_t *h, const int16_t *u, size_t hcols,
+                                 __m128i xt, __m128i ht, size_t wroom, size_t uroom, const kq_preact_t *p, size_t j, void *z, __m128i *kept)
+{
+    const int16_t *rw = w + j * xcols, *ru = u + j * hcols;
+    kq_cell_pass4(kq_row_q15_(x, rw, xcols, xt, wroom), kq_row_q15_(x, rw + xcols, xcols, xt, wroom),
+                  kq_row_q15_(x, rw + 2 * xcols, xcols, xt, wroom), kq_row_q15_(x, rw + 3 * xcols, xcols, xt, wroom),
+                  kq_row_q15_(h, ru, hcols, ht, uroom), kq_row_q15_(h, ru + hcols, hcols, ht, uroom),
+                  kq_row_q15_(h, ru + 2 * hcols, hcols, ht, uroom), kq_row_q15_(h, ru + 3 * hcols, hcols, ht, uroom), 0, p, j, z, kept);
+}
+
+/*
+ * z[j] = the pre-activation of unit j < rows, of a layer with an input matrix w (rows x xcols,
+ * times x) and a recurrent matrix u (rows x hcols, times h); a Dense layer passes xcols 0 and its
+ * one product as h and u. Clips are added to *saturations.
+ */
+KQ_MATVEC void kq_cell_q15_sse2(const int16_t *x, const int16_t *w, size_t xcols, const int16_t *h, const int16_t *u, size_t hcols,
+                                size_t rows, const kq_preact_t *p, void *z, uint32_t *saturations)
+{
+    const size_t full = rows - rows % 4, xsafe = kq_safe_rows(rows, xcols), hsafe = kq_safe_rows(rows, hcols);
+    const size_t safe = xsafe < hsafe ? xsafe : hsafe;
+    const __m128i xt = kq_load_q15_partial(x + xcols - xcols % 8, xcols % 8);
+    const __m128i ht = kq_load_q15_partial(h + hcols - hcols % 8, hcols % 8);
+    __m128i kept = _mm_setzero_si128();
+    size_t j;
+    for (j = 0; j < safe; j += 4) {
+        kq_cell_q15_pass_(x, w, xcols, h, u, hcols, xt, ht, 8, 8, p, j, z, &kept);
+    }
+    for (; j < full; j += 4) {
+        kq_cell_q15_pass_(x, w, xcols, h, u, hcols, xt, ht, kq_room4(rows, xcols, j), kq_room4(rows, hcols, j), p, j, z, &kept);
+    }
+    *saturations += (uint32_t)full - (uint32_t)kq_sum_epi32(kept);
+    for (; j < rows; j++) {
+        const int16_t *rw = w + j * xcols, *ru = u + j * hcols;
+        kq_preact1(kq_sum_epi32(kq_row_q15_(x, rw, xcols, xt, (rows - j) * xcols - (xcols - xcols % 8))),
+                   kq_sum_epi32(kq_row_q15_(h, ru, hcols, ht, (rows - j) * hcols - (hcols - hcols % 8))), p, j, z, saturations);
+    }
+}
+
+/* One pass of kq_cell_s16s8_sse2_ over rows j to j + 3. */
+KQ_MATVEC void kq_cell_s16s8_pass_(const void *x, const int8_t *w, size_t xcols, const void *h, const int8_t *u, size_t hcols, int kind,
+                                   __m128i xt, __m128i ht, size_t wroom, size_t uroom, int scaled, const kq_preact_t *p, size_t j, void *z,
+                                   __m128i *kept)
+{
+    const int8_t *rw = w + j * xcols, *ru = u + j * hcols;
+    kq_cell_pass4(kq_row_s16s8_(x, kind, rw, xcols, xt, wroom, scaled), kq_row_s16s8_(x, kind, rw + xcols, xcols, xt, wroom, scaled),
+                  kq_row_s16s8_(x, kind, rw + 2 * xcols, xcols, xt, wroom, scaled),
+                  kq_row_s16s8_(x, kind, rw + 3 * xcols, xcols, xt, wroom, scaled), kq_row_s16s8_(h, kind, ru, hcols, ht, uroom, scaled),
+                  kq_row_s16s8_(h, kind, ru + hcols, hcols, ht, uroom, scaled), kq_row_s16s8_(h, kind, ru + 2 * hcols, hcols, ht, uroom, scaled),
+                  kq_row_s16s8_(h, kind, ru + 3 * hcols, hcols, ht, uroom, scaled), scaled, p, j, z, kept);
+}
+
+/*
+ * The same with int8 weights, x and h of kind (kq_x_block). With int8 inputs and sizes that bound
+ * every sum, its shifts included, below 2^23 the weights are taken scaled (kq_madd16_s8).
+ */
+KQ_MATVEC void kq_cell_s16s8_sse2_(const void *x, const int8_t *w, size_t xcols, const void *h, const int8_t *u, size_t hcols, int kind,
+                                   size_t rows, const kq_preact_t *p, void *z, uint32_t *saturations)
+{
+    const size_t full = rows - rows % 4, xsafe = kq_safe_rows(rows, xcols), hsafe = kq_safe_rows(rows, hcols);
+    const size_t safe = xsafe < hsafe ? xsafe : hsafe;
+    const __m128i xt = kq_x_block(x, kind, xcols - xcols % 8, xcols % 8), ht = kq_x_block(h, kind, hcols - hcols % 8, hcols % 8);
+    const int m = p->sx < p->sh ? p->sx : p->sh, dx = p->acc64 ? 0 : p->sx - m, dh = p->acc64 ? 0 : p->sh - m;
+    const int scaled = kind == KQ_X_S8 && dx < 9 && dh < 9 && (xcols << dx) + (hcols << dh) < 512;
+    __m128i kept = _mm_setzero_si128();
+    size_t j;
+    for (j = 0; j < safe; j += 4) {
+        kq_cell_s16s8_pass_(x, w, xcols, h, u, hcols, kind, xt, ht, 8, 8, scaled, p, j, z, &kept);
+    }
+    for (; j < full; j += 4) {
+        kq_cell_s16s8_pass_(x, w, xcols, h, u, hcols, kind, xt, ht, kq_room4(rows, xcols, j), kq_room4(rows, hcols, j), scaled, p, j, z, &kept);
+    }
+    *saturations += (uint32_t)full - (uint32_t)kq_sum_epi32(kept);
+    for (; j < rows; j++) {
+        const int8_t *rw = w + j * xcols, *ru = u + j * hcols;
+        kq_preact1(kq_sum_epi32(kq_row_s16s8_(x, kind, rw, xcols, xt, (rows - j) * xcols - (xcols - xcols % 8), 0)),
+                   kq_sum_epi32(kq_row_s16s8_(h, kind, ru, hcols, ht, (rows - j) * hcols - (hcols - hcols % 8), 0)), p, j, z, saturations);
+    }
+}
+
+/* int16 inputs (a16w8), int8 inputs (q7). */
+KQ_MATVEC void kq_cell_a16w8_sse2(const int16_t *x, const int8_t *w, size_t xcols, const int16_t *h, const int8_t *u, size_t hcols,
+                                  size_t rows, const kq_preact_t *p, int16_t *z, uint32_t *saturations)
+{
+    kq_cell_s16s8_sse2_(x, w, xcols, h, u, hcols, KQ_X_S16, rows, p, z, saturations);
+}
+
+KQ_MATVEC void kq_cell_q7_sse2(const int8_t *x, const int8_t *w, size_t xcols, const int8_t *h, const int8_t *u, size_t hcols,
+                               size_t rows, const kq_preact_t *p, int8_t *z, uint32_t *saturations)
+{
+    kq_cell_s16s8_sse2_(x, w, xcols, h, u, hcols, KQ_X_S8, rows, p, z, saturations);
+}
+#endif
+
+#endif /* KQ_SSE2_H */
