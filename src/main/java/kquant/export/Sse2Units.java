@@ -7,10 +7,11 @@ import kquant.fixed.Scheme;
  * The SSE2 path's own way to a layer's pre-activations (kq_sse2.h), written by
  * {@link LayerWriter} under {@code #if defined(KQ_SSE2)}: the layer's dot products and
  * pre-activations in one pass over the rows, four units at a time, stored as codes of the
- * activation type in {@code z}. It applies where every unit has the same shifts, the dot products
- * are int32, and the pre-activation kernel is not the general one (for the 64-bit sum, where
- * kq_preact4's split at bit sz covers it: sx, sh < sz <= 29). Elsewhere there is none (null), and
- * the SSE2 path runs the loop of every path.
+ * activation type in {@code z}. It applies where every unit has the same shifts, the input
+ * product is int32 and the recurrent one int32 (or, in q15, up to 256 columns in 64 bits), and
+ * the pre-activation kernel is not the general one (for a 64-bit sum, where kq_preact4's split at
+ * bit sz covers it: sx, sh < sz <= 29, and sh + 8 < sz for a 64-bit recurrent product). Elsewhere
+ * there is none (null), and the SSE2 path runs the loop of every path.
  */
 final class Sse2Units {
 
@@ -45,7 +46,7 @@ final class Sse2Units {
             return null;
         }
         String v = n.global(layer, "kernel");
-        return cell(String.format("x, %s, 0, x, %s, %d", v, v, inputs), 0, shift[0]);
+        return cell(String.format("x, %s, 0, x, %s, %d", v, v, inputs), 0, shift[0], width == PreactWidth.ACC64 ? 1 : 0);
     }
 
     /** A SimpleRNN, x W and h U. Or null. */
@@ -54,25 +55,34 @@ final class Sse2Units {
             return null;
         }
         return cell(String.format("x, %s, %d, h, %s, %d", n.global(layer, "kernel"), inputs, n.global(layer, "recurrent_kernel"), units), shift[0],
-                shift[1]);
+                shift[1], wideRecurrent(ah) ? 2 : width == PreactWidth.ACC64 ? 1 : 0);
     }
 
     private boolean applies(LayerWriter.Dot ax, LayerWriter.Dot ah) {
-        boolean int32 = ax.type().equals("int32_t") && (ah == null || ah.type().equals("int32_t"));
         int sx = shift[0];
         int sh = shift[1];
         int sz = shift[3];
-        boolean acc64 = width == PreactWidth.ACC64;
-        return uniform && int32 && width != PreactWidth.WIDE && !(acc64 && (sx >= sz || sh >= sz || sz > 29));
+        if (!uniform || width == PreactWidth.WIDE || !ax.type().equals("int32_t")) {
+            return false;
+        }
+        if (wideRecurrent(ah)) {
+            return sx < sz && sh + 8 < sz && sz <= 29 && units <= 256;
+        }
+        return (ah == null || ah.type().equals("int32_t")) && (width == PreactWidth.ACC32 || sx < sz && sh < sz && sz <= 29);
     }
 
-    private String cell(String matrices, int sx, int sh) {
+    /** A q15 recurrent product proved to need 64 bits: kq_cell_q15_sse2 takes it as 256 * E + L (kq_row_q15_wide_). */
+    private boolean wideRecurrent(LayerWriter.Dot ah) {
+        return ah != null && ah.type().equals("int64_t") && width == PreactWidth.ACC64;
+    }
+
+    private String cell(String matrices, int sx, int sh, int acc64) {
         String kernel = plan.scheme == Scheme.Q15 ? "kq_cell_q15_sse2" : plan.scheme == Scheme.Q7 ? "kq_cell_q7_sse2" : "kq_cell_a16w8_sse2";
         CText c = new CText();
         c.line("    size_t j;");
         c.format("    static const kq_preact_t preact = {%s, %d, %d, %d, %d, %d, %d, %d};", bias.present() ? n.global(layer, "bias") : "NULL",
                 bias.present() ? (plan.weightType().equals("int16_t") ? 16 : 8) : 0, sx, sh, shift[2], shift[3],
-                width == PreactWidth.ACC64 ? 1 : 0, plan.scheme.activations().bits());
+                acc64, plan.scheme.activations().bits());
         c.format("    %s z[%d];", plan.activationType(), units);
         c.format("    %s(%s, %d, &preact, z, &clipped);", kernel, matrices, units);
         return c.toString();

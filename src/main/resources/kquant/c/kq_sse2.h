@@ -21,7 +21,8 @@ typedef struct {
     const void *bias; /* NULL without a bias */
     int bias_bits;    /* 16 (int16 codes) or 8 (int8 codes) */
     int sx, sh, sb, sz;
-    int acc64;        /* the 64-bit kernel's sum, which needs sx < sz, sh < sz and sz <= 29 (the export checks) */
+    int acc64;        /* 1: the 64-bit kernel's sum, which needs sx < sz, sh < sz and sz <= 29 (the export checks);
+                         2: the same with a 64-bit recurrent product (kq_row_q15_wide_), which also needs sh + 8 < sz */
     int out_bits;     /* 16 or 8 */
 } kq_preact_t;
 
@@ -49,11 +50,12 @@ KQ_MATVEC __m128i kq_split4(__m128i v, int a, int s, __m128i *low)
 }
 
 /*
- * Units j to j + 3 from their sums ax (and ah): stored in z; *kept counts, per lane, the values
- * not clipped. The 64-bit kernel's sum is split at bit sz into quotients and remainders, the
- * remainders, each below 2^sz, added before their shift, so no lane needs more than 32 bits.
+ * Units j to j + 3 from their sums ax and ah (with acc64 2, ah + 256 * ae): stored in z; *kept
+ * counts, per lane, the values not clipped. The 64-bit kernel's sum is split at bit sz into
+ * quotients and remainders, the remainders, each below 2^sz, added before their shift, so no
+ * lane needs more than 32 bits.
  */
-KQ_MATVEC void kq_preact4(__m128i ax, __m128i ah, const kq_preact_t *p, size_t j, void *z, __m128i *kept)
+KQ_MATVEC void kq_preact4(__m128i ax, __m128i ah, __m128i ae, const kq_preact_t *p, size_t j, void *z, __m128i *kept)
 {
     __m128i c = _mm_set1_epi32(p->sz > 0 ? (int32_t)1 << (p->sz - 1) : 0), v, s;
     if (p->bias_bits != 0) {
@@ -64,6 +66,9 @@ KQ_MATVEC void kq_preact4(__m128i ax, __m128i ah, const kq_preact_t *p, size_t j
         __m128i low = _mm_and_si128(c, _mm_set1_epi32((1 << p->sz) - 1));
         v = _mm_add_epi32(_mm_srai_epi32(c, p->sz), kq_split4(ax, p->sx, p->sz, &low));
         v = _mm_add_epi32(v, kq_split4(ah, p->sh, p->sz, &low));
+        if (p->acc64 == 2) {
+            v = _mm_add_epi32(v, kq_split4(ae, p->sh + 8, p->sz, &low));
+        }
         v = _mm_add_epi32(v, _mm_srai_epi32(low, p->sz));
     } else {
         v = _mm_add_epi32(_mm_add_epi32(_mm_slli_epi32(ax, p->sx), _mm_slli_epi32(ah, p->sh)), c);
@@ -108,7 +113,8 @@ KQ_MATVEC void kq_cell_pass4(__m128i a0, __m128i a1, __m128i a2, __m128i a3, __m
 {
     const int down = scaled ? 8 : 0;
     if (p->acc64) {
-        kq_preact4(_mm_srai_epi32(kq_sum4_epi32(a0, a1, a2, a3), down), _mm_srai_epi32(kq_sum4_epi32(b0, b1, b2, b3), down), p, j, z, kept);
+        kq_preact4(_mm_srai_epi32(kq_sum4_epi32(a0, a1, a2, a3), down), _mm_srai_epi32(kq_sum4_epi32(b0, b1, b2, b3), down), _mm_setzero_si128(),
+                   p, j, z, kept);
     } else {
         const int m = p->sx < p->sh ? p->sx : p->sh, dx = p->sx - m, dh = p->sh - m;
         kq_preact_t q = *p;
@@ -118,7 +124,7 @@ KQ_MATVEC void kq_cell_pass4(__m128i a0, __m128i a1, __m128i a2, __m128i a3, __m
         a1 = _mm_add_epi32(_mm_slli_epi32(a1, dx), _mm_slli_epi32(b1, dh));
         a2 = _mm_add_epi32(_mm_slli_epi32(a2, dx), _mm_slli_epi32(b2, dh));
         a3 = _mm_add_epi32(_mm_slli_epi32(a3, dx), _mm_slli_epi32(b3, dh));
-        kq_preact4(_mm_srai_epi32(kq_sum4_epi32(a0, a1, a2, a3), down), _mm_setzero_si128(), &q, j, z, kept);
+        kq_preact4(_mm_srai_epi32(kq_sum4_epi32(a0, a1, a2, a3), down), _mm_setzero_si128(), _mm_setzero_si128(), &q, j, z, kept);
     }
 }
 
@@ -131,6 +137,52 @@ KQ_MATVEC void kq_cell_q15_pass_(const int16_t *x, const int16_t *w, size_t xcol
                   kq_row_q15_(x, rw + 2 * xcols, xcols, xt, wroom), kq_row_q15_(x, rw + 3 * xcols, xcols, xt, wroom),
                   kq_row_q15_(h, ru, hcols, ht, uroom), kq_row_q15_(h, ru + hcols, hcols, ht, uroom),
                   kq_row_q15_(h, ru + 2 * hcols, hcols, ht, uroom), kq_row_q15_(h, ru + 3 * hcols, hcols, ht, uroom), 0, p, j, z, kept);
+}
+
+/*
+ * One row r times h over n <= 256 columns, for a 64-bit recurrent product, in two sets of int32
+ * lanes: t, the products of h, whose sum is the dot product modulo 2^32 (PMADDWD and the
+ * additions wrap, exactly modulo 2^32), and e, the products of h >> 8, exact. With h = 256 *
+ * (h >> 8) + l, l in [0, 255], the dot product is 256 * E + L, where |L| <= 255 * 32768 * 256 <
+ * 2^31: L is t - 256 * E modulo 2^32, read as an int32. Short blocks as in kq_row_q15_.
+ */
+KQ_MATVEC void kq_row_q15_wide_(const int16_t *h, const int16_t *r, size_t n, __m128i ht, size_t room, __m128i *t, __m128i *e)
+{
+    const size_t whole = n - n % 8;
+    __m128i a = _mm_setzero_si128(), b = a;
+    size_t i;
+    KQ_UNROLL
+    for (i = 0; i < whole; i += 8) {
+        const __m128i hv = _mm_loadu_si128((const __m128i *)(h + i)), wv = _mm_loadu_si128((const __m128i *)(r + i));
+        a = _mm_add_epi32(a, _mm_madd_epi16(hv, wv));
+        KQ_SSE_CHAIN(a);
+        b = _mm_add_epi32(b, _mm_madd_epi16(_mm_srai_epi16(hv, 8), wv));
+        KQ_SSE_CHAIN(b);
+    }
+    if (whole < n) {
+        const __m128i wv = kq_load_q15_tail(r + whole, n - whole, room);
+        a = _mm_add_epi32(a, _mm_madd_epi16(ht, wv));
+        b = _mm_add_epi32(b, _mm_madd_epi16(_mm_srai_epi16(ht, 8), wv));
+    }
+    *t = a;
+    *e = b;
+}
+
+/* One pass of kq_cell_q15_sse2 over rows j to j + 3 with a 64-bit recurrent product (acc64 2). */
+KQ_MATVEC void kq_cell_q15_wide_pass_(const int16_t *x, const int16_t *w, size_t xcols, const int16_t *h, const int16_t *u, size_t hcols,
+                                      __m128i xt, __m128i ht, size_t wroom, size_t uroom, const kq_preact_t *p, size_t j, void *z, __m128i *kept)
+{
+    const int16_t *rw = w + j * xcols, *ru = u + j * hcols;
+    __m128i t0, t1, t2, t3, e0, e1, e2, e3, t, e;
+    kq_row_q15_wide_(h, ru, hcols, ht, uroom, &t0, &e0);
+    kq_row_q15_wide_(h, ru + hcols, hcols, ht, uroom, &t1, &e1);
+    kq_row_q15_wide_(h, ru + 2 * hcols, hcols, ht, uroom, &t2, &e2);
+    kq_row_q15_wide_(h, ru + 3 * hcols, hcols, ht, uroom, &t3, &e3);
+    t = kq_sum4_epi32(t0, t1, t2, t3);
+    e = kq_sum4_epi32(e0, e1, e2, e3);
+    kq_preact4(kq_sum4_epi32(kq_row_q15_(x, rw, xcols, xt, wroom), kq_row_q15_(x, rw + xcols, xcols, xt, wroom),
+                             kq_row_q15_(x, rw + 2 * xcols, xcols, xt, wroom), kq_row_q15_(x, rw + 3 * xcols, xcols, xt, wroom)),
+               _mm_sub_epi32(t, _mm_slli_epi32(e, 8)), e, p, j, z, kept);
 }
 
 /*
@@ -148,16 +200,35 @@ KQ_MATVEC void kq_cell_q15_sse2(const int16_t *x, const int16_t *w, size_t xcols
     __m128i kept = _mm_setzero_si128();
     size_t j;
     for (j = 0; j < safe; j += 4) {
-        kq_cell_q15_pass_(x, w, xcols, h, u, hcols, xt, ht, 8, 8, p, j, z, &kept);
+        if (p->acc64 == 2) {
+            kq_cell_q15_wide_pass_(x, w, xcols, h, u, hcols, xt, ht, 8, 8, p, j, z, &kept);
+        } else {
+            kq_cell_q15_pass_(x, w, xcols, h, u, hcols, xt, ht, 8, 8, p, j, z, &kept);
+        }
     }
     for (; j < full; j += 4) {
-        kq_cell_q15_pass_(x, w, xcols, h, u, hcols, xt, ht, kq_room4(rows, xcols, j), kq_room4(rows, hcols, j), p, j, z, &kept);
+        if (p->acc64 == 2) {
+            kq_cell_q15_wide_pass_(x, w, xcols, h, u, hcols, xt, ht, kq_room4(rows, xcols, j), kq_room4(rows, hcols, j), p, j, z, &kept);
+        } else {
+            kq_cell_q15_pass_(x, w, xcols, h, u, hcols, xt, ht, kq_room4(rows, xcols, j), kq_room4(rows, hcols, j), p, j, z, &kept);
+        }
     }
     *saturations += (uint32_t)full - (uint32_t)kq_sum_epi32(kept);
     for (; j < rows; j++) {
         const int16_t *rw = w + j * xcols, *ru = u + j * hcols;
-        kq_preact1(kq_sum_epi32(kq_row_q15_(x, rw, xcols, xt, (rows - j) * xcols - (xcols - xcols % 8))),
-                   kq_sum_epi32(kq_row_q15_(h, ru, hcols, ht, (rows - j) * hcols - (hcols - hcols % 8))), p, j, z, saturations);
+        const size_t wroom = (rows - j) * xcols - (xcols - xcols % 8), uroom = (rows - j) * hcols - (hcols - hcols % 8);
+        const int32_t ax = kq_sum_epi32(kq_row_q15_(x, rw, xcols, xt, wroom));
+        if (p->acc64 == 2) {
+            __m128i t, e;
+            int32_t high;
+            kq_row_q15_wide_(h, ru, hcols, ht, uroom, &t, &e);
+            high = kq_sum_epi32(e);
+            ((int16_t *)z)[j] = (int16_t)kq_preact_s16_acc64(ax, (int64_t)high * 256 + (int32_t)((uint32_t)kq_sum_epi32(t) - (uint32_t)high * 256u),
+                                                             p->bias_bits != 0 ? ((const int16_t *)p->bias)[j] : 0, p->sx, p->sh, p->sb, p->sz,
+                                                             saturations);
+        } else {
+            kq_preact1(ax, kq_sum_epi32(kq_row_q15_(h, ru, hcols, ht, uroom)), p, j, z, saturations);
+        }
     }
 }
 
