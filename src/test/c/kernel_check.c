@@ -1,7 +1,8 @@
 /*
  * kernel_check.c - the dot-product kernels of kq_matvec_*.h against a naive 64-bit sum, on every
  * shape from 1 x 1 to 19 x 70 and on weights and inputs at the extremes of their types, through
- * whichever code path the compiler selects (KQ_PATH). Prints one line; exit code 0 when every
+ * whichever code path the compiler selects (KQ_PATH); on the SSE2 path also the layer kernels of
+ * kq_sse2.h against the scalar pre-activation kernels on the same sums. Prints one line; exit code 0 when every
  * sum matches. Built and run by kquant.export.KernelCheckTest for every path it can reach.
  */
 #include <stdio.h>
@@ -46,6 +47,101 @@ static void expect(const char *kernel, size_t rows, size_t cols, size_t j, int64
         wrong++;
     }
 }
+
+#if defined(KQ_SSE2)
+#define MAX_XCOLS 12
+
+/*
+ * The SSE2 layer kernels of kq_sse2.h (dot products and pre-activations in one pass) against the
+ * scalar kernels of kq_kernels.h on the same sums: every z code and the clip count. One call per
+ * kernel and shape; w and u hold rows x xcols and rows x hcols codes, scaled by wdiv and udiv.
+ */
+static void check_cells(size_t rows, size_t xcols, size_t hcols)
+{
+    static int16_t x16[MAX_XCOLS], h16[MAX_COLS], w16[MAX_ROWS * MAX_XCOLS], u16[MAX_ROWS * MAX_COLS], b16[MAX_ROWS], z16[MAX_ROWS];
+    static int8_t x8[MAX_XCOLS], h8[MAX_COLS], w8[MAX_ROWS * MAX_XCOLS], u8[MAX_ROWS * MAX_COLS], b8[MAX_ROWS], z8[MAX_ROWS];
+    static int8_t w8s[MAX_ROWS * MAX_XCOLS], u8s[MAX_ROWS * MAX_COLS];
+    int kind;
+    size_t i, j;
+    for (i = 0; i < xcols; i++) {
+        x16[i] = (int16_t)code(INT16_MIN, INT16_MAX);
+        x8[i] = (int8_t)code(INT8_MIN, INT8_MAX);
+    }
+    for (i = 0; i < hcols; i++) {
+        h16[i] = (int16_t)code(INT16_MIN, INT16_MAX);
+        h8[i] = (int8_t)code(INT8_MIN, INT8_MAX);
+    }
+    for (j = 0; j < rows; j++) {
+        b16[j] = (int16_t)code(INT16_MIN, INT16_MAX);
+        b8[j] = (int8_t)code(INT8_MIN, INT8_MAX);
+    }
+    /* 0: q15 32-bit sum; 1: q15 64-bit sum of int32 products; 2: q15 64-bit recurrent product */
+    for (kind = 0; kind < 3; kind++) {
+        const int32_t wdiv = kind == 0 ? 4 * (int32_t)xcols : (int32_t)xcols, udiv = kind == 0 ? 4 * (int32_t)hcols : kind == 1 ? (int32_t)hcols : 1;
+        const kq_preact_t p = {b16, 16, kind == 2 ? 3 : kind, 0, kind == 0 ? -2 : -11, kind == 0 ? 3 : 16, kind, 16};
+        uint32_t got = 0, want = 0;
+        for (i = 0; i < rows * xcols; i++) {
+            w16[i] = (int16_t)(code(INT16_MIN, INT16_MAX) / wdiv);
+        }
+        for (i = 0; i < rows * hcols; i++) {
+            u16[i] = (int16_t)(code(INT16_MIN, INT16_MAX) / udiv);
+        }
+        kq_cell_q15_sse2(x16, w16, xcols, h16, u16, hcols, rows, &p, z16, &got);
+        for (j = 0; j < rows; j++) {
+            int64_t ax = 0, ah = 0;
+            int32_t z;
+            for (i = 0; i < xcols; i++) {
+                ax += (int64_t)x16[i] * w16[j * xcols + i];
+            }
+            for (i = 0; i < hcols; i++) {
+                ah += (int64_t)h16[i] * u16[j * hcols + i];
+            }
+            z = kind == 0 ? kq_preact_s16_acc32((int32_t)ax, (int32_t)ah, b16[j], p.sx, p.sh, p.sb, p.sz, &want)
+                          : kq_preact_s16_wide(ax, ah, b16[j], p.sx, p.sh, p.sb, p.sz, &want);
+            expect(kind == 0 ? "kq_cell_q15_sse2 acc32" : kind == 1 ? "kq_cell_q15_sse2 acc64" : "kq_cell_q15_sse2 wide", rows, hcols, j, z16[j], z);
+        }
+        expect("kq_cell_q15_sse2 clips", rows, hcols, rows, got, want);
+    }
+    /* int8 weights: a16w8 (stored 0, 2, 1, 3) and q7 */
+    for (i = 0; i < rows * xcols; i++) {
+        w8[i] = (int8_t)code(INT8_MIN, INT8_MAX);
+    }
+    for (i = 0; i < rows * hcols; i++) {
+        u8[i] = (int8_t)code(INT8_MIN, INT8_MAX);
+    }
+    for (j = 0; j < rows; j++) {
+        for (i = 0; i < xcols; i++) {
+            const size_t k = i < xcols - xcols % 4 && i % 4 == 1 ? i + 1 : i < xcols - xcols % 4 && i % 4 == 2 ? i - 1 : i;
+            w8s[j * xcols + i] = w8[j * xcols + k];
+        }
+        for (i = 0; i < hcols; i++) {
+            const size_t k = i < hcols - hcols % 4 && i % 4 == 1 ? i + 1 : i < hcols - hcols % 4 && i % 4 == 2 ? i - 1 : i;
+            u8s[j * hcols + i] = u8[j * hcols + k];
+        }
+    }
+    {
+        const kq_preact_t a = {b8, 8, 2, 0, -3, 9, 0, 16}, q = {b8, 8, 1, 0, -1, 6, 0, 8};
+        uint32_t got = 0, want = 0, got8 = 0, want8 = 0;
+        kq_cell_a16w8_sse2(x16, w8s, xcols, h16, u8s, hcols, rows, &a, z16, &got);
+        kq_cell_q7_sse2(x8, w8, xcols, h8, u8, hcols, rows, &q, z8, &got8);
+        for (j = 0; j < rows; j++) {
+            int32_t ax = 0, ah = 0, ax8 = 0, ah8 = 0;
+            for (i = 0; i < xcols; i++) {
+                ax += x16[i] * w8[j * xcols + i];
+                ax8 += x8[i] * w8[j * xcols + i];
+            }
+            for (i = 0; i < hcols; i++) {
+                ah += h16[i] * u8[j * hcols + i];
+                ah8 += h8[i] * u8[j * hcols + i];
+            }
+            expect("kq_cell_a16w8_sse2", rows, hcols, j, z16[j], kq_preact_s16_acc32(ax, ah, b8[j], a.sx, a.sh, a.sb, a.sz, &want));
+            expect("kq_cell_q7_sse2", rows, hcols, j, z8[j], kq_preact_s8_acc32(ax8, ah8, b8[j], q.sx, q.sh, q.sb, q.sz, &want8));
+        }
+        expect("kq_cell_a16w8_sse2 clips", rows, hcols, rows, got, want);
+        expect("kq_cell_q7_sse2 clips", rows, hcols, rows, got8, want8);
+    }
+}
+#endif
 
 int main(void)
 {
@@ -111,6 +207,14 @@ int main(void)
             for (j = 0; j < rows; j++) {
                 expect("kq_matvec_q7_acc32", rows, cols, j, acc32[j], want8[j]);
             }
+#if defined(KQ_SSE2)
+            if (cols <= MAX_XCOLS) {
+                size_t hcols;
+                for (hcols = 1; hcols <= MAX_COLS; hcols += 3) {
+                    check_cells(rows, cols, hcols);
+                }
+            }
+#endif
         }
     }
     printf("kernel check, path %s: %lu sums, %lu wrong\n", KQ_PATH, checked, wrong);
