@@ -178,10 +178,15 @@ final class LayerWriter {
         if (sse2 != null) {
             c.line("#if defined(KQ_SSE2)");
             c.line(sse2.stripTrailing());
-            c.line("    KQ_UNROLL");
-            c.format("    for (j = 0; j < %d; j++) {", units);
-            c.format("        %s[j] = (%s)%s;", out, a, activation(act, "z[j]", "&clipped", "table"));
-            c.line("    }");
+            String all = Sse2Units.activations(act, out, units, "table");
+            if (all != null) {
+                c.line("    (void)j;").line(all);
+            } else {
+                c.line("    KQ_UNROLL");
+                c.format("    for (j = 0; j < %d; j++) {", units);
+                c.format("        %s[j] = (%s)%s;", out, a, activation(act, "z[j]", "&clipped", "table"));
+                c.line("    }");
+            }
             c.line("#else");
         }
         c.line(sums.toString().stripTrailing());

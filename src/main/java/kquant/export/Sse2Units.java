@@ -1,5 +1,7 @@
 package kquant.export;
 
+import java.util.Locale;
+import kquant.fixed.ActivationKernel;
 import kquant.fixed.QBias;
 import kquant.fixed.Scheme;
 
@@ -56,6 +58,19 @@ final class Sse2Units {
         }
         return cell(String.format("x, %s, %d, h, %s, %d", n.global(layer, "kernel"), inputs, n.global(layer, "recurrent_kernel"), units), shift[0],
                 shift[1], wideRecurrent(ah) ? 2 : width == PreactWidth.ACC64 ? 1 : 0);
+    }
+
+    /**
+     * The activations of a layer's z as one call, where the SSE2 path has one for its kind:
+     * kq_multiply_table_all_s16 for selu and elu on int16 codes (which checks its table's shape
+     * itself). Or null: a loop over the units.
+     */
+    static String activations(ActivationKernel k, String out, int units, String tableVar) {
+        if (k.kind() != ActivationKernel.Kind.MULTIPLY_AND_TABLE || k.type().bits() != 16) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "    kq_multiply_table_all_s16(z, %s, %d, %d, %d, &%s, %d, %d, &clipped); /* %s */", out, units, k.multiplier(),
+                ActivationKernel.MULTIPLIER_BITS + k.fIn() - k.fOut(), tableVar, k.satLow(), k.satHigh(), k.activation().kerasName());
     }
 
     private boolean applies(LayerWriter.Dot ax, LayerWriter.Dot ah) {

@@ -285,6 +285,76 @@ KQ_MATVEC void kq_cell_q7_sse2(const int8_t *x, const int8_t *w, size_t xcols, c
 {
     kq_cell_s16s8_sse2_(x, w, xcols, h, u, hcols, KQ_X_S8, rows, p, z, saturations);
 }
+
+/*
+ * selu and elu over n codes, eight at a time: the same codes and the same count as
+ * kq_multiply_table_s16 on each. Both sides are computed for every lane and one is kept: the
+ * positive side by PMULUDQ (multiply_round, 16 <= mshift <= 32), the negative side from the
+ * table, its pairs (T[i], T[i + 1]) gathered and weighted (2^step - r, r) by PMADDWD, which is
+ * T[i] * 2^step + (T[i + 1] - T[i]) * r (the DSP path's form). That needs a table over negative
+ * codes only (no mirror, end >= 0, so that every negative code lies below end) with 1 <= step <= 14;
+ * elsewhere, and for the last n % 8 codes, the scalar kernel runs.
+ */
+KQ_MATVEC __m128i kq_multiply_round4(__m128i z, __m128i multiplier, int mshift)
+{
+    const __m128i scaled = _mm_slli_epi32(z, 32 - mshift), half = _mm_set_epi32(0, (int32_t)0x80000000u, 0, (int32_t)0x80000000u);
+    const __m128i even = _mm_add_epi64(_mm_mul_epu32(scaled, multiplier), half);
+    const __m128i odd = _mm_add_epi64(_mm_mul_epu32(_mm_srli_epi64(scaled, 32), multiplier), half);
+    return _mm_or_si128(_mm_srli_epi64(even, 32), _mm_and_si128(odd, _mm_set_epi32(-1, 0, -1, 0)));
+}
+
+/* The table's pair (T[i], T[i + 1]) as the low int32 lane of a vector. */
+KQ_MATVEC __m128i kq_pair(const int16_t *entries, int i)
+{
+    int32_t two;
+    __builtin_memcpy(&two, entries + i, 4);
+    return _mm_cvtsi32_si128(two);
+}
+
+/* The pairs at the indices in lanes 0 to 3 (high: 4 to 7) of i, as four int32 lanes. */
+KQ_MATVEC __m128i kq_gather_pairs4(const int16_t *entries, __m128i i, int high)
+{
+    const __m128i p0 = kq_pair(entries, high ? _mm_extract_epi16(i, 4) : _mm_extract_epi16(i, 0));
+    const __m128i p1 = kq_pair(entries, high ? _mm_extract_epi16(i, 5) : _mm_extract_epi16(i, 1));
+    const __m128i p2 = kq_pair(entries, high ? _mm_extract_epi16(i, 6) : _mm_extract_epi16(i, 2));
+    const __m128i p3 = kq_pair(entries, high ? _mm_extract_epi16(i, 7) : _mm_extract_epi16(i, 3));
+    return _mm_unpacklo_epi64(_mm_unpacklo_epi32(p0, p1), _mm_unpacklo_epi32(p2, p3));
+}
+
+KQ_MATVEC void kq_multiply_table_all_s16(const int16_t *z, int16_t *out, size_t n, int32_t multiplier, int mshift, const kq_table_s16_t *t,
+                                         int32_t sat_low, int32_t sat_high, uint32_t *saturations)
+{
+    const int vector = t->mirror == KQ_MIRROR_NONE && t->end >= 0 && t->step >= 1 && t->step <= 14 && mshift >= 16 && mshift <= 32;
+    const size_t whole = vector ? n - n % 8 : 0;
+    const int shift = t->step + t->extra;
+    const __m128i zero = _mm_setzero_si128(), m = _mm_set1_epi32(multiplier);
+    const __m128i high = _mm_set1_epi16((int16_t)(sat_high - 1 > INT16_MAX ? INT16_MAX : sat_high - 1));
+    const __m128i low = _mm_set1_epi16((int16_t)(sat_low + 1 < INT16_MIN ? INT16_MIN : sat_low + 1));
+    __m128i clips = zero; /* per int16 lane: how many of its codes were clipped */
+    size_t j;
+    for (j = 0; j < whole; j += 8) {
+        const __m128i v = _mm_loadu_si128((const __m128i *)(z + j)), negative = _mm_cmpgt_epi16(zero, v);
+        /* z >= 0: multiply_round, saturated by PACKSSDW */
+        const __m128i p = _mm_max_epi16(v, zero);
+        const __m128i pos = _mm_packs_epi32(kq_multiply_round4(_mm_unpacklo_epi16(p, zero), m, mshift),
+                                            kq_multiply_round4(_mm_unpackhi_epi16(p, zero), m, mshift));
+        /* z < 0: the table, at min(z, -1) so that every lane reads inside it */
+        const __m128i d = _mm_sub_epi16(_mm_max_epi16(_mm_min_epi16(v, _mm_set1_epi16(-1)), _mm_set1_epi16((int16_t)t->start)),
+                                        _mm_set1_epi16((int16_t)t->start));
+        const __m128i i = _mm_srli_epi16(d, t->step), r = _mm_and_si128(d, _mm_set1_epi16((int16_t)((1 << t->step) - 1)));
+        const __m128i rest = _mm_sub_epi16(_mm_set1_epi16((int16_t)(1 << t->step)), r), round = _mm_set1_epi32(1 << (shift - 1));
+        const __m128i lo = _mm_srai_epi32(_mm_add_epi32(_mm_madd_epi16(kq_gather_pairs4(t->entries, i, 0), _mm_unpacklo_epi16(rest, r)), round), shift);
+        const __m128i hi = _mm_srai_epi32(_mm_add_epi32(_mm_madd_epi16(kq_gather_pairs4(t->entries, i, 1), _mm_unpackhi_epi16(rest, r)), round), shift);
+        const __m128i neg = _mm_packs_epi32(lo, hi);
+        _mm_storeu_si128((__m128i *)(out + j), _mm_or_si128(_mm_and_si128(negative, neg), _mm_andnot_si128(negative, pos)));
+        clips = _mm_sub_epi16(clips, _mm_cmpgt_epi16(v, high));
+        clips = _mm_sub_epi16(clips, _mm_and_si128(_mm_cmpgt_epi16(low, v), negative));
+    }
+    *saturations += (uint32_t)kq_sum_epi32(_mm_madd_epi16(clips, _mm_set1_epi16(1)));
+    for (j = whole; j < n; j++) {
+        out[j] = (int16_t)kq_multiply_table_s16(z[j], multiplier, mshift, t, sat_low, sat_high, saturations);
+    }
+}
 #endif
 
 #endif /* KQ_SSE2_H */
