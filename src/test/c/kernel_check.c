@@ -141,6 +141,40 @@ static void check_cells(size_t rows, size_t xcols, size_t hcols)
         expect("kq_cell_q7_sse2 clips", rows, hcols, rows, got8, want8);
     }
 }
+
+/*
+ * kq_multiply_table_all_s16 against kq_multiply_table_s16 on every int16 code, for tables of
+ * random entries over the negative codes (several steps, starts and extra bits) and clip
+ * thresholds inside and outside the code range.
+ */
+static void check_selu(void)
+{
+    static int16_t entries[32768 / 2 + 2], z[65536 + 5], got[65536 + 5]; /* every table here: (0 - start) / 2^step + 2 entries at most */
+    static const int steps[] = {1, 6, 9, 14}, extras[] = {0, 2, 5};
+    static const int32_t starts[] = {-32768, -32384, -1000};
+    size_t s, e, st, i;
+    for (i = 0; i < 65536 + 5; i++) {
+        z[i] = (int16_t)((int32_t)(i % 65536) - 32768);
+    }
+    for (s = 0; s < 4; s++) {
+        for (e = 0; e < 3; e++) {
+            for (st = 0; st < 3; st++) {
+                const kq_table_s16_t t = {entries, starts[st], 0, 0, (uint8_t)steps[s], (uint8_t)extras[e], KQ_MIRROR_NONE};
+                const int32_t sat_low = st == 1 ? -32769 : -20000, sat_high = st == 1 ? 31187 : 12345;
+                uint32_t want = 0, all = 0;
+                for (i = 0; i < sizeof entries / sizeof entries[0]; i++) {
+                    entries[i] = (int16_t)code(INT16_MIN, INT16_MAX);
+                }
+                kq_multiply_table_all_s16(z, got, 65536 + 5, 1128181595, st == 2 ? 20 : 30, &t, sat_low, sat_high, &all);
+                for (i = 0; i < 65536 + 5; i++) {
+                    expect("kq_multiply_table_all_s16", 1, i, i, got[i],
+                           kq_multiply_table_s16(z[i], 1128181595, st == 2 ? 20 : 30, &t, sat_low, sat_high, &want));
+                }
+                expect("kq_multiply_table_all_s16 clips", 1, 0, 0, all, want);
+            }
+        }
+    }
+}
 #endif
 
 int main(void)
@@ -217,6 +251,9 @@ int main(void)
 #endif
         }
     }
+#if defined(KQ_SSE2)
+    check_selu();
+#endif
     printf("kernel check, path %s: %lu sums, %lu wrong\n", KQ_PATH, checked, wrong);
     return wrong == 0 ? 0 : 1;
 }
