@@ -78,7 +78,7 @@ static void check_cells(size_t rows, size_t xcols, size_t hcols)
     /* 0: q15 32-bit sum; 1: q15 64-bit sum of int32 products; 2: q15 64-bit recurrent product */
     for (kind = 0; kind < 3; kind++) {
         const int32_t wdiv = kind == 0 ? 4 * (int32_t)xcols : (int32_t)xcols, udiv = kind == 0 ? 4 * (int32_t)hcols : kind == 1 ? (int32_t)hcols : 1;
-        const kq_preact_t p = {b16, 16, kind == 2 ? 3 : kind, 0, kind == 0 ? -2 : -11, kind == 0 ? 3 : 16, kind, 16};
+        const kq_preact_t p = {b16, 16, kind == 2 ? 3 : kind, 0, kind == 0 ? -2 : -11, kind == 0 ? 3 : 16, kind, 16, NULL};
         uint32_t got = 0, want = 0;
         for (i = 0; i < rows * xcols; i++) {
             w16[i] = (int16_t)(code(INT16_MIN, INT16_MAX) / wdiv);
@@ -120,8 +120,12 @@ static void check_cells(size_t rows, size_t xcols, size_t hcols)
         }
     }
     {
-        const kq_preact_t a = {b8, 8, 2, 0, -3, 9, 0, 16}, q = {b8, 8, 1, 0, -1, 6, 0, 8};
+        static int32_t c[MAX_ROWS]; /* the constants the export would write for q */
+        const kq_preact_t a = {b8, 8, 2, 0, -3, 9, 0, 16, NULL}, q = {b8, 8, 1, 0, -1, 6, 0, 8, c};
         uint32_t got = 0, want = 0, got8 = 0, want8 = 0;
+        for (j = 0; j < rows; j++) {
+            c[j] = kq_round_shift32_any(b8[j], q.sb) + (1 << (q.sz - 1));
+        }
         kq_cell_a16w8_sse2(x16, w8s, xcols, h16, u8s, hcols, rows, &a, z16, &got);
         kq_cell_q7_sse2(x8, w8, xcols, h8, u8, hcols, rows, &q, z8, &got8);
         for (j = 0; j < rows; j++) {

@@ -73,6 +73,24 @@ final class Sse2Units {
                 ActivationKernel.MULTIPLIER_BITS + k.fIn() - k.fOut(), tableVar, k.satLow(), k.satHigh(), k.activation().kerasName());
     }
 
+    /**
+     * Per unit, the constant of the pre-activation's sum: the bias aligned to the accumulator,
+     * round_shift(b, sb) (SPEC.md, section 2), plus the final shift's rounding constant
+     * 2^(sz - 1) where sz > 0. Every kernel this class writes for has proved it fits an int32.
+     */
+    private int[] constants() {
+        int sb = shift[2];
+        int sz = shift[3];
+        int[] codes = bias.present() ? bias.codes() : new int[units];
+        int[] out = new int[units];
+        for (int j = 0; j < units; j++) {
+            long b = codes[j];
+            long aligned = sb > 0 ? (b + (1L << (sb - 1))) >> sb : b << -sb;
+            out[j] = Math.toIntExact(aligned + (sz > 0 ? 1L << (sz - 1) : 0));
+        }
+        return out;
+    }
+
     private boolean applies(LayerWriter.Dot ax, LayerWriter.Dot ah) {
         int sx = shift[0];
         int sh = shift[1];
@@ -95,9 +113,11 @@ final class Sse2Units {
         String kernel = plan.scheme == Scheme.Q15 ? "kq_cell_q15_sse2" : plan.scheme == Scheme.Q7 ? "kq_cell_q7_sse2" : "kq_cell_a16w8_sse2";
         CText c = new CText();
         c.line("    size_t j;");
-        c.format("    static const kq_preact_t preact = {%s, %d, %d, %d, %d, %d, %d, %d};", bias.present() ? n.global(layer, "bias") : "NULL",
-                bias.present() ? (plan.weightType().equals("int16_t") ? 16 : 8) : 0, sx, sh, shift[2], shift[3],
-                acc64, plan.scheme.activations().bits());
+        c.format("    static const int32_t constants[%d] = {%s}; /* round_shift(bias, %d) + rounding, per unit */", units,
+                LayerWriter.join(constants()), shift[2]);
+        c.format("    static const kq_preact_t preact = {%s, %d, %d, %d, %d, %d, %d, %d, constants};",
+                bias.present() ? n.global(layer, "bias") : "NULL", bias.present() ? (plan.weightType().equals("int16_t") ? 16 : 8) : 0, sx, sh,
+                shift[2], shift[3], acc64, plan.scheme.activations().bits());
         c.format("    %s z[%d];", plan.activationType(), units);
         c.format("    %s(%s, %d, &preact, z, &clipped);", kernel, matrices, units);
         return c.toString();

@@ -24,6 +24,7 @@ typedef struct {
     int acc64;        /* 1: the 64-bit kernel's sum, which needs sx < sz, sh < sz and sz <= 29 (the export checks);
                          2: the same with a 64-bit recurrent product (kq_row_q15_wide_), which also needs sh + 8 < sz */
     int out_bits;     /* 16 or 8 */
+    const int32_t *c; /* per unit, the sum's constant round_shift(bias, sb) + 2^(sz - 1) (without it when sz <= 0), or NULL */
 } kq_preact_t;
 
 /* Four bias codes from unit j on, as int32 lanes. */
@@ -58,7 +59,9 @@ KQ_MATVEC __m128i kq_split4(__m128i v, int a, int s, __m128i *low)
 KQ_MATVEC void kq_preact4(__m128i ax, __m128i ah, __m128i ae, const kq_preact_t *p, size_t j, void *z, __m128i *kept)
 {
     __m128i c = _mm_set1_epi32(p->sz > 0 ? (int32_t)1 << (p->sz - 1) : 0), v, s;
-    if (p->bias_bits != 0) {
+    if (p->c != NULL) {
+        c = _mm_loadu_si128((const __m128i *)(p->c + j)); /* the export computed it */
+    } else if (p->bias_bits != 0) {
         const __m128i b = kq_bias4(p->bias, p->bias_bits, j);
         c = _mm_add_epi32(c, p->sb > 0 ? _mm_srai_epi32(_mm_add_epi32(b, _mm_set1_epi32(1 << (p->sb - 1))), p->sb) : _mm_slli_epi32(b, -p->sb));
     }
