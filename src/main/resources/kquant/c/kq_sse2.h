@@ -1,21 +1,23 @@
 /*
  * kq_sse2.h - the SSE2 path of a whole layer: its dot products and its pre-activations in one
  * pass over the rows, four units at a time, for a layer whose units share their shifts and whose
- * dot products are int32 (the export decides, kquant.export.Sse2Units). Included by kq_kernels.h;
- * empty elsewhere than on x86-64. Hand-written; copied unchanged into every export.
+ * dot products are int32, or in q15 a recurrent product of up to 256 columns in 64 bits (the
+ * export decides, kquant.export.Sse2Units); and selu/elu on int16 codes eight at a time. Included
+ * by kq_kernels.h; empty elsewhere than on x86-64. Hand-written; copied unchanged into every export.
  */
 #ifndef KQ_SSE2_H
 #define KQ_SSE2_H
 
 #include "kq_kernels.h"
 
-#if defined(KQ_SSE2)/*
- * The SSE2 path of a layer whose units share their shifts: its dot products and pre-activations
- * in one pass over the rows, four units at a time (kq_cell_q15_sse2, kq_cell_a16w8_sse2,
- * kq_cell_q7_sse2), stored as codes of the activation type in z, whose range then tells the
- * compiler what the activations need not check. The same bits and the same count as
- * kq_preact_<out>_<width>(ax[j], ah[j], bias[j], sx, sh, sb, sz) on every unit. The parameters,
- * one const struct per layer:
+#if defined(KQ_SSE2)
+/*
+ * kq_cell_q15_sse2, kq_cell_a16w8_sse2 and kq_cell_q7_sse2 store the pre-activations as codes of
+ * the activation type in z, whose range then tells the compiler what the activations need not
+ * check: the same bits and the same count as kq_preact_<out>_<width>(ax[j], ah[j], bias[j], sx,
+ * sh, sb, sz) on every unit. Sums are exact modulo 2^32 where the export proved the result fits
+ * an int32, whatever the order (PMADDWD's one wrap, (-32768)^2 * 2, is exact modulo 2^32 too).
+ * The parameters, one const struct per layer:
  */
 typedef struct {
     const void *bias; /* NULL without a bias */
