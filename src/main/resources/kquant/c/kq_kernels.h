@@ -4,7 +4,8 @@
  * and the activation. The generated model code calls the dot products on whole weight matrices
  * and then, in one loop over the units, the kernels below on each unit, so the compiler keeps
  * every intermediate in registers. Each kernel is the twin of code in kquant.fixed and takes its
- * input, then its parameters, then the saturation counter.
+ * input, then its parameters, then the saturation counter. On x86-64 the generated code takes,
+ * where it can, the layer kernels of kq_sse2.h (included at the end) instead, with the same bits.
  *
  * The kernels are static inline and the generated code passes constant shifts, so the compiler
  * folds every branch on a shift. Hand-written; copied unchanged into every export. C99; the
