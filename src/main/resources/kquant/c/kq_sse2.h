@@ -339,10 +339,9 @@ KQ_MATVEC void kq_multiply_table_all_s16(const int16_t *z, int16_t *out, size_t 
     size_t j;
     for (j = 0; j < whole; j += 8) {
         const __m128i v = _mm_loadu_si128((const __m128i *)(z + j)), negative = _mm_cmpgt_epi16(zero, v);
-        /* z >= 0: multiply_round, saturated by PACKSSDW */
-        const __m128i p = _mm_max_epi16(v, zero);
-        const __m128i pos = _mm_packs_epi32(kq_multiply_round4(_mm_unpacklo_epi16(p, zero), m, mshift),
-                                            kq_multiply_round4(_mm_unpackhi_epi16(p, zero), m, mshift));
+        /* z >= 0: multiply_round, saturated by PACKSSDW (negative lanes, taken as unsigned, give values dropped below) */
+        const __m128i pos = _mm_packs_epi32(kq_multiply_round4(_mm_unpacklo_epi16(v, zero), m, mshift),
+                                            kq_multiply_round4(_mm_unpackhi_epi16(v, zero), m, mshift));
         /* z < 0: the table, at min(z, -1) so that every lane reads inside it */
         const __m128i d = _mm_sub_epi16(_mm_max_epi16(_mm_min_epi16(v, _mm_set1_epi16(-1)), _mm_set1_epi16((int16_t)t->start)),
                                         _mm_set1_epi16((int16_t)t->start));
