@@ -77,7 +77,10 @@ final class CBench {
         return Toolchain.buildTest(cc, folder, "bench", List.of("-O2"));
     }
 
-    /** Instructions per sequence: callgrind's count for one pass minus its count for none. */
+    /**
+     * Instructions of run() per sequence: callgrind counts only inside bench_run (the checking
+     * main's reading and comparing stay out), for one pass minus none.
+     */
     private static long instructions(Path valgrind, Path exe, int sequences) {
         long none = callgrind(valgrind, exe, 0);
         long one = callgrind(valgrind, exe, 1);
@@ -86,7 +89,7 @@ final class CBench {
 
     private static long callgrind(Path valgrind, Path exe, int passes) {
         Toolchain.Run r = Toolchain.run(exe.getParent(), List.of(valgrind.toString(), "--tool=callgrind", "--callgrind-out-file=/dev/null",
-                exe.toString(), VECTORS, Integer.toString(passes)), 600);
+                "--toggle-collect=bench_run", exe.toString(), VECTORS, Integer.toString(passes)), 600);
         Matcher m = Pattern.compile("Collected : (\\d+)").matcher(r.output());
         if (!m.find()) {
             throw new IllegalStateException("callgrind printed no count: " + r.output());

@@ -29,7 +29,7 @@ import kquant.model.RawUnits;
 public final class CExporter {
 
     /** The files the hand-written part is made of, copied as they are. */
-    static final List<String> KERNEL_FILES = List.of("kq_fixed.h", "kq_matvec_q15.h", "kq_matvec_a16w8.h", "kq_kernels.h", "SPEC.md");
+    static final List<String> KERNEL_FILES = List.of("kq_fixed.h", "kq_matvec_q15.h", "kq_matvec_a16w8.h", "kq_kernels.h", "kq_sse2.h", "SPEC.md");
 
     /** The targets whose support files an export can carry: {@code cortex-m4}. */
     public static final List<String> TARGETS = List.of("cortex-m4");

@@ -46,9 +46,10 @@ final class LayerWriter {
             c.format("static void %s_cell(const %s *x, const %s *h, %s *h_next, uint32_t *saturations)", id, a, a, a).line("{");
             Dot ax = dot("ax", r.kernel());
             Dot ah = dot("ah", r.recurrent());
-            declare(c, r.units(), Math.max(r.inputs(), r.units()), ax, ah);
-            call(c, ax, "x", n.global(l.name(), "kernel"), r.kernel(), r.units(), r.inputs());
-            call(c, ah, "h", n.global(l.name(), "recurrent_kernel"), r.recurrent(), r.units(), r.units());
+            CText sums = new CText();
+            declare(sums, r.units(), Math.max(r.inputs(), r.units()), ax, ah);
+            call(sums, ax, "x", n.global(l.name(), "kernel"), r.kernel(), r.units(), r.inputs());
+            call(sums, ah, "h", n.global(l.name(), "recurrent_kernel"), r.recurrent(), r.units(), r.units());
             int[] sx = new int[r.units()];
             int[] sh = new int[r.units()];
             int[] sb = new int[r.units()];
@@ -61,7 +62,9 @@ final class LayerWriter {
                 sz[j] = f - r.fZ();
             }
             PreactWidth width = PreactWidth.prove(r.kernel().width().bound(), r.recurrent().width().bound(), r.bias().codes(), sx, sh, sb, sz);
-            unitLoop(c, l.name(), r.units(), "ax[j]", "ah[j]", r.bias(), width, new int[][] {sx, sh, sb, sz}, r.activation(), "h_next");
+            Sse2Units sse2 = new Sse2Units(plan, n, l.name(), r.units(), r.bias(), width, new int[][] {sx, sh, sb, sz});
+            unitLoop(c, sums, sse2.simpleRnn(ax, ah, r.inputs()), l.name(), r.units(), ax, ah, r.bias(), width, new int[][] {sx, sh, sb, sz},
+                    r.activation(), "h_next");
         } else if (l instanceof QLstm r) {
             new GatedWriter(this, plan, n).lstm(c, r, id);
         } else if (l instanceof QGru r) {
@@ -70,8 +73,9 @@ final class LayerWriter {
             c.format("/* %s: Dense, %d inputs Q%d -> %d units Q%d. */", GeneratedText.name(l.name()), d.inputs(), d.fIn(), d.units(), d.fOut());
             c.format("static void %s_apply(const %s *x, %s *y, uint32_t *saturations)", id, a, a).line("{");
             Dot ax = dot("ax", d.kernel());
-            declare(c, d.units(), d.inputs(), ax);
-            call(c, ax, "x", n.global(l.name(), "kernel"), d.kernel(), d.units(), d.inputs());
+            CText sums = new CText();
+            declare(sums, d.units(), d.inputs(), ax);
+            call(sums, ax, "x", n.global(l.name(), "kernel"), d.kernel(), d.units(), d.inputs());
             int[] zero = new int[d.units()];
             int[] sb = new int[d.units()];
             int[] sz = new int[d.units()];
@@ -80,7 +84,9 @@ final class LayerWriter {
                 sz[j] = d.accFrac(j) - d.fZ();
             }
             PreactWidth width = PreactWidth.prove(d.kernel().width().bound(), 0, d.bias().codes(), zero, zero, sb, sz);
-            unitLoop(c, l.name(), d.units(), "ax[j]", "0", d.bias(), width, new int[][] {zero, zero, sb, sz}, d.activation(), "y");
+            Sse2Units sse2 = new Sse2Units(plan, n, l.name(), d.units(), d.bias(), width, new int[][] {zero, zero, sb, sz});
+            unitLoop(c, sums, sse2.dense(ax, d.inputs()), l.name(), d.units(), ax, null, d.bias(), width, new int[][] {zero, zero, sb, sz}, d.activation(),
+                    "y");
         } else if (l instanceof QActivation act) {
             c.format("/* %s: Activation %s, Q%d -> Q%d. */", GeneratedText.name(l.name()), act.kernel().activation().kerasName(), act.fIn(),
                     act.fOut());
@@ -143,12 +149,18 @@ final class LayerWriter {
     }
 
     /**
-     * The loop over the units: each unit's pre-activation (by the kernel {@code width} proved
-     * exact) and its activation. Shifts that differ between units come from per-unit tables. The
-     * clips are counted in a local, which the compiler keeps in a register.
+     * The dot products ({@code sums}: their declarations and calls) and the loop over the units:
+     * each unit's pre-activation (by the kernel {@code width} proved exact) and its activation.
+     * Shifts that differ between units come from per-unit tables. The clips are counted in a
+     * local, which the compiler keeps in a register. Where the SSE2 path has its own way to the
+     * pre-activations ({@code sse2}, from {@link Sse2Units}), it takes it under {@code #if}, and
+     * the activations follow in a loop of their own; the other paths keep the one loop, whose z
+     * never leaves a register.
      */
-    private void unitLoop(CText c, String layer, int units, String ax, String ah, QBias bias, PreactWidth width, int[][] shifts,
-            ActivationKernel act, String out) {
+    private void unitLoop(CText c, CText sums, String sse2, String layer, int units, Dot axDot, Dot ahDot, QBias bias, PreactWidth width,
+            int[][] shifts, ActivationKernel act, String out) {
+        String ax = axDot.array() + "[j]";
+        String ah = ahDot == null ? "0" : ahDot.array() + "[j]";
         String[] names = {"sx", "sh", "sb", "sz"};
         String[] args = new String[4];
         for (int k = 0; k < 4; k++) {
@@ -163,11 +175,29 @@ final class LayerWriter {
         String b = bias.present() ? n.global(layer, "bias") + "[j]" : "0";
         tableStruct(c, act, n.global(layer, "table"), "table");
         c.line("    uint32_t clipped = 0;");
+        if (sse2 != null) {
+            c.line("#if defined(KQ_SSE2)");
+            c.line(sse2.stripTrailing());
+            String all = Sse2Units.activations(act, out, units, "table");
+            if (all != null) {
+                c.line("    (void)j;").line(all);
+            } else {
+                c.line("    KQ_UNROLL");
+                c.format("    for (j = 0; j < %d; j++) {", units);
+                c.format("        %s[j] = (%s)%s;", out, a, activation(act, "z[j]", "&clipped", "table"));
+                c.line("    }");
+            }
+            c.line("#else");
+        }
+        c.line(sums.toString().stripTrailing());
         c.format("    for (j = 0; j < %d; j++) {", units);
         c.format("        const int32_t z = kq_preact_%s_%s(%s, %s, %s, %s, %s, %s, %s, &clipped);", z, width.cSuffix(), ax, ah, b,
                 args[0], args[1], args[2], args[3]);
         c.format("        %s[j] = (%s)%s;", out, a, activation(act, "z", "&clipped", "table"));
         c.line("    }");
+        if (sse2 != null) {
+            c.line("#endif");
+        }
         c.line("    *saturations += clipped;");
     }
 

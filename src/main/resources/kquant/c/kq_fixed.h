@@ -55,6 +55,17 @@
 #endif
 
 /*
+ * On the SSE2 path, a row's sum is kept as one chain of additions: without this empty statement
+ * gcc reassociates the unrolled chains into trees and hoists their loads, whose many live vectors
+ * spill to the stack. It emits no instruction.
+ */
+#if defined(KQ_SSE2) && defined(__GNUC__)
+#define KQ_SSE_CHAIN(a) __asm__("" : "+x"(a))
+#else
+#define KQ_SSE_CHAIN(a) ((void)0)
+#endif
+
+/*
  * SPEC.md relies on >> shifting negative numbers arithmetically, which C leaves to the compiler
  * (every compiler kquant has met does it). Refuse to compile where it does not.
  */
@@ -264,6 +275,33 @@ static inline __m128i kq_load_s8_partial(const int8_t *p, size_t n)
 static inline __m128i kq_load_s8_tail(const int8_t *p, size_t n, size_t room)
 {
     return room >= 8 ? _mm_loadl_epi64((const __m128i *)p) : kq_load_s8_partial(p, n);
+}
+
+/*
+ * A pass over rows j to j + 3 of a rows x cols matrix reads the short last block of each row
+ * (fewer than 8 elements) whole while the matrix holds at least 8 elements from the last row's
+ * short block on (kq_load_q15_tail, kq_load_s8_tail): these are the room elements,
+ * (rows - j - 3) * cols - whole. kq_safe_rows gives the first pass start (a multiple of 4) from
+ * which that is not so, the end of the passes that never check.
+ */
+static inline size_t kq_room4(size_t rows, size_t cols, size_t j)
+{
+    return (rows - j - 3) * cols - (cols - cols % 8);
+}
+
+static inline size_t kq_safe_rows(size_t rows, size_t cols)
+{
+    const size_t full = rows - rows % 4, whole = cols - cols % 8;
+    const size_t need = cols == 0 ? 0 : (whole + 8 + cols - 1) / cols; /* rows - j - 3 must be at least this */
+    size_t safe;
+    if (cols == whole) {
+        return full;
+    }
+    if (rows < 3 + need) {
+        return 0;
+    }
+    safe = ((rows - 3 - need) / 4 + 1) * 4;
+    return safe < full ? safe : full;
 }
 
 /* The four lanes of each of a, b, c, d summed: (sum a, sum b, sum c, sum d). */

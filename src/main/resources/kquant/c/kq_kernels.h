@@ -4,7 +4,8 @@
  * and the activation. The generated model code calls the dot products on whole weight matrices
  * and then, in one loop over the units, the kernels below on each unit, so the compiler keeps
  * every intermediate in registers. Each kernel is the twin of code in kquant.fixed and takes its
- * input, then its parameters, then the saturation counter.
+ * input, then its parameters, then the saturation counter. On x86-64 the generated code takes,
+ * where it can, the layer kernels of kq_sse2.h (included at the end) instead, with the same bits.
  *
  * The kernels are static inline and the generated code passes constant shifts, so the compiler
  * folds every branch on a shift. Hand-written; copied unchanged into every export. C99; the
@@ -74,6 +75,7 @@ static inline int32_t kq_preact_s8_wide(int64_t ax, int64_t ah, int32_t b, int s
 {
     return kq_sat8_count(kq_round_shift64(ax * ((int64_t)1 << sx) + ah * ((int64_t)1 << sh) + kq_round_shift64(b, sb), sz), saturations);
 }
+
 
 /* ---- element products of the LSTM and GRU steps (SPEC.md, section 5, "Element products") ----
  *
@@ -280,7 +282,9 @@ static inline int32_t kq_multiply_round(int32_t z, int32_t multiplier, int mshif
         __asm__("smmulr %0, %1, %2" : "=r"(high) : "r"(scaled), "r"(multiplier));
         return high;
 #else
-        return (int32_t)(((int64_t)scaled * multiplier + ((int64_t)1 << 31)) >> 32);
+        /* the same product with the scaling moved into the constant: one 64-bit multiply of z */
+        (void)scaled;
+        return (int32_t)(((int64_t)z * ((int64_t)multiplier << (32 - mshift)) + ((int64_t)1 << 31)) >> 32);
 #endif
     }
     /* any other shift: SPEC.md in 64 bits, clamped to int16 so that it fits the return value */
@@ -290,7 +294,23 @@ static inline int32_t kq_multiply_round(int32_t z, int32_t multiplier, int mshif
 /*
  * selu, elu: z >= 0 by multiply_round(z, multiplier, mshift), saturated; z < 0 from the table.
  * sat_high is never negative and sat_low never positive, so each branch counts one side.
+ *
+ * Without SSAT (every path but DSP) the positive side tests z >= sat_high once, in a branch
+ * taken only on a clip, which counts it and clamps. Below sat_high the clamp is left out where it
+ * cannot act: multiply_round grows with z, so it is enough that the code at sat_high - 1 fits,
+ * which the compiler settles from the constants (kq_fits_below).
  */
+#if defined(__GNUC__)
+#define KQ_RARE(c) __builtin_expect(!!(c), 0)
+#else
+#define KQ_RARE(c) (c)
+#endif
+
+static inline int kq_fits_below(int32_t sat_high, int32_t multiplier, int mshift, int32_t top)
+{
+    return sat_high <= 0 || kq_multiply_round(sat_high - 1, multiplier, mshift) <= top;
+}
+
 static inline int32_t kq_multiply_table_s16(int32_t z, int32_t multiplier, int mshift, const kq_table_s16_t *table,
                                             int32_t sat_low, int32_t sat_high, uint32_t *saturations)
 {
@@ -298,8 +318,17 @@ static inline int32_t kq_multiply_table_s16(int32_t z, int32_t multiplier, int m
         *saturations += kq_at_or_below(z, sat_low);
         return kq_clamp16(kq_table_lookup_s16(z, table));
     }
+#if !defined(KQ_DSP)
+    if (KQ_RARE(z >= sat_high)) {
+        ++*saturations;
+        return kq_clamp16(kq_multiply_round(z, multiplier, mshift));
+    }
+    return kq_fits_below(sat_high, multiplier, mshift, INT16_MAX) ? kq_multiply_round(z, multiplier, mshift)
+                                                                    : kq_clamp16(kq_multiply_round(z, multiplier, mshift));
+#else
     *saturations += kq_at_or_above(z, sat_high);
     return kq_clamp16(kq_multiply_round(z, multiplier, mshift));
+#endif
 }
 
 static inline int32_t kq_multiply_table_s8(int32_t z, int32_t multiplier, int mshift, const kq_table_s8_t *table,
@@ -309,8 +338,17 @@ static inline int32_t kq_multiply_table_s8(int32_t z, int32_t multiplier, int ms
         *saturations += kq_at_or_below(z, sat_low);
         return kq_clamp8(kq_table_lookup_s8(z, table));
     }
+#if !defined(KQ_DSP)
+    if (KQ_RARE(z >= sat_high)) {
+        ++*saturations;
+        return kq_clamp8(kq_multiply_round(z, multiplier, mshift));
+    }
+    return kq_fits_below(sat_high, multiplier, mshift, INT8_MAX) ? kq_multiply_round(z, multiplier, mshift)
+                                                                   : kq_clamp8(kq_multiply_round(z, multiplier, mshift));
+#else
     *saturations += kq_at_or_above(z, sat_high);
     return kq_clamp8(kq_multiply_round(z, multiplier, mshift));
+#endif
 }
 
 /* hard_sigmoid, exact (SPEC.md, section 7): clamp(floor((z * mul + add) / den), 0, top), saturated. */
@@ -350,5 +388,7 @@ static inline int32_t kq_table_s8(int32_t z, const kq_table_s8_t *table, int32_t
     *saturations += kq_at_or_above(z, sat_high) + kq_at_or_below(z, sat_low);
     return kq_clamp8(kq_table_lookup_s8(z, table));
 }
+
+#include "kq_sse2.h"
 
 #endif /* KQ_KERNELS_H */

@@ -29,11 +29,164 @@ static inline __m128i kq_widen_s8(__m128i v)
     return _mm_srai_epi16(_mm_unpacklo_epi8(v, v), 8);
 }
 
-/* The high eight int8 of v sign-extended to eight int16. */
-static inline __m128i kq_widen_s8_high(__m128i v)
+/* What x holds for kq_matvec_s16s8_sse2_: int16 codes (a16w8) or int8 codes (q7). */
+#define KQ_X_S16 0
+#define KQ_X_S8 1
+
+/*
+ * x[i .. i + n) (i a multiple of 8, n <= 8) as eight int16 lanes in the order the weights are
+ * stored, zeros past n, reading only inside x: int16 inputs with the middles of each whole group
+ * of four swapped (a16w8), int8 inputs widened (q7). Inlined with constants, and the same for
+ * every row, so the compiler computes each block once per call, in registers.
+ */
+static inline __m128i kq_x_block(const void *x, int kind, size_t i, size_t n)
 {
-    return _mm_srai_epi16(_mm_unpackhi_epi8(v, v), 8);
+    if (kind == KQ_X_S8) {
+        const int8_t *p = (const int8_t *)x + i;
+        return kq_widen_s8(n == 8 ? _mm_loadl_epi64((const __m128i *)p) : kq_load_s8_partial(p, n));
+    } else {
+        const int16_t *p = (const int16_t *)x + i;
+        __m128i v = n == 8 ? _mm_loadu_si128((const __m128i *)p) : kq_load_q15_partial(p, n);
+        if (n >= 4) {
+            v = _mm_shufflelo_epi16(v, _MM_SHUFFLE(3, 1, 2, 0));
+        }
+        if (n == 8) {
+            v = _mm_shufflehi_epi16(v, _MM_SHUFFLE(3, 1, 2, 0));
+        }
+        return v;
+    }
 }
+
+/*
+ * x[i .. i + 16) (i a multiple of 16) split in the two vectors that multiply the even and the odd
+ * bytes of sixteen stored weights, each seen as eight int16 lanes (the byte 2k, or 2k + 1, in lane
+ * k). In a16w8 the even bytes of a group of four hold columns 0 and 1, the odd ones 2 and 3; in
+ * q7 the bytes are the columns in order.
+ */
+static inline void kq_x_split(const void *x, int kind, size_t i, __m128i *even, __m128i *odd)
+{
+    if (kind == KQ_X_S8) {
+        const __m128i v = _mm_loadu_si128((const __m128i *)((const int8_t *)x + i));
+        *even = _mm_srai_epi16(_mm_slli_epi16(v, 8), 8);
+        *odd = _mm_srai_epi16(v, 8);
+    } else {
+        const int16_t *p = (const int16_t *)x + i;
+        const __m128i lo = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)p), _MM_SHUFFLE(3, 1, 2, 0));
+        const __m128i hi = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(p + 8)), _MM_SHUFFLE(3, 1, 2, 0));
+        *even = _mm_unpacklo_epi64(lo, hi);
+        *odd = _mm_unpackhi_epi64(lo, hi);
+    }
+}
+
+/*
+ * a plus one row's sixteen stored weights at r times x split by kq_x_split: the odd bytes
+ * sign-extended by one arithmetic shift of the int16 lanes, the even ones by a shift up and back.
+ * Scaled (kq_matvec2_s16s8_sse2_, kq_cell_s16s8_sse2_), each weight w is taken as w * 256, the byte in the high half
+ * of its lane, which needs one instruction fewer: the sums are then 256 times the dot products.
+ */
+static inline __m128i kq_madd16_s8(__m128i a, const int8_t *r, __m128i even, __m128i odd, int scaled)
+{
+    const __m128i q = _mm_loadu_si128((const __m128i *)r);
+    if (scaled) {
+        a = _mm_add_epi32(a, _mm_madd_epi16(_mm_and_si128(q, _mm_set1_epi16((int16_t)0xff00)), odd));
+        a = _mm_add_epi32(a, _mm_madd_epi16(_mm_slli_epi16(q, 8), even));
+    } else {
+        a = _mm_add_epi32(a, _mm_madd_epi16(_mm_srai_epi16(q, 8), odd));
+        a = _mm_add_epi32(a, _mm_madd_epi16(_mm_srai_epi16(_mm_slli_epi16(q, 8), 8), even));
+    }
+    KQ_SSE_CHAIN(a);
+    return a;
+}
+
+/* The low eight int8 of v as eight int16: sign-extended, or scaled, times 256. */
+static inline __m128i kq_widen8_s8(__m128i v, int scaled)
+{
+    return scaled ? _mm_unpacklo_epi8(_mm_setzero_si128(), v) : kq_widen_s8(v);
+}
+
+/*
+ * One row r of stored weights times x (kq_x_split, kq_x_block): four int32 lanes whose sum is the
+ * dot product. Sixteen weights at a time widened in registers (kq_madd16_s8), then a block of
+ * eight, then a short last block times xt (x's last block, zeros past the row), read whole where
+ * the matrix has room bytes from the short block on (kq_load_s8_tail). Inlined with constant
+ * sizes, x's blocks are computed once for all rows.
+ */
+KQ_MATVEC __m128i kq_row_s16s8_(const void *x, int kind, const int8_t *r, size_t cols, __m128i xt, size_t room, int scaled)
+{
+    const size_t sixteens = cols - cols % 16, whole = cols - cols % 8;
+    __m128i a = _mm_setzero_si128();
+    size_t i;
+    KQ_UNROLL
+    for (i = 0; i < sixteens; i += 16) {
+        __m128i even, odd;
+        kq_x_split(x, kind, i, &even, &odd);
+        a = kq_madd16_s8(a, r + i, even, odd, scaled);
+    }
+    if (sixteens < whole) {
+        a = _mm_add_epi32(a, _mm_madd_epi16(kq_x_block(x, kind, sixteens, 8), kq_widen8_s8(_mm_loadl_epi64((const __m128i *)(r + sixteens)), scaled)));
+    }
+    if (whole < cols) {
+        a = _mm_add_epi32(a, _mm_madd_epi16(xt, kq_widen8_s8(kq_load_s8_tail(r + whole, cols - whole, room), scaled)));
+    }
+    return a;
+}
+
+/*
+ * Rows j to j + 3 of the two products of kq_matvec2_s16s8_sse2_, their lanes added up together;
+ * wroom and uroom as kq_room4 (8 where it holds whole loads, as a constant).
+ */
+KQ_MATVEC void kq_pass2_s16s8_(const void *x, const int8_t *w, size_t xcols, int shift, const void *h, const int8_t *u, size_t hcols,
+                                   int kind, __m128i xt, __m128i ht, size_t wroom, size_t uroom, int scaled, int32_t *acc, size_t j)
+{
+    const int8_t *rw = w + j * xcols, *ru = u + j * hcols;
+#define KQ_ROW2_(k) \
+    _mm_add_epi32(_mm_slli_epi32(kq_row_s16s8_(x, kind, rw + (k) * xcols, xcols, xt, wroom, scaled), shift), \
+                  kq_row_s16s8_(h, kind, ru + (k) * hcols, hcols, ht, uroom, scaled))
+    const __m128i a0 = KQ_ROW2_(0), a1 = KQ_ROW2_(1), a2 = KQ_ROW2_(2), a3 = KQ_ROW2_(3);
+#undef KQ_ROW2_
+    const __m128i sums = kq_sum4_epi32(a0, a1, a2, a3);
+    _mm_storeu_si128((__m128i *)(acc + j), scaled ? _mm_srai_epi32(sums, 8) : sums);
+}
+
+/*
+ * Two products in one pass, for the SSE2 path of a layer with an input and a recurrent matrix:
+ * acc[j] = (x . w_j) * 2^shift + (h . u_j), computed modulo 2^32, so exact where the export proved
+ * the sum fits an int32 (kquant.export.PreactWidth ACC32). x and h are both kind. With xcols 0 it
+ * is the one product h . u_j.
+ *
+ * With int8 inputs and (xcols * 2^shift + hcols) < 512, every sum is below 2^14 * 512 = 2^23 in
+ * magnitude, so 256 times it still fits an int32: the weights are then taken scaled (kq_madd16_s8)
+ * and the sums shifted back down by 8, exactly, as every lane holds a multiple of 256.
+ */
+KQ_MATVEC void kq_matvec2_s16s8_sse2_(const void *x, const int8_t *w, size_t xcols, int shift, const void *h, const int8_t *u, size_t hcols,
+                                      int kind, int32_t *acc, size_t rows)
+{
+    const size_t full = rows - rows % 4, xsafe = kq_safe_rows(rows, xcols), hsafe = kq_safe_rows(rows, hcols);
+    const size_t safe = xsafe < hsafe ? xsafe : hsafe;
+    const __m128i xt = kq_x_block(x, kind, xcols - xcols % 8, xcols % 8), ht = kq_x_block(h, kind, hcols - hcols % 8, hcols % 8);
+    const int scaled = kind == KQ_X_S8 && shift < 9 && (xcols << shift) + hcols < 512;
+    size_t j;
+    for (j = 0; j < safe; j += 4) {
+        kq_pass2_s16s8_(x, w, xcols, shift, h, u, hcols, kind, xt, ht, 8, 8, scaled, acc, j);
+    }
+    for (; j < full; j += 4) {
+        kq_pass2_s16s8_(x, w, xcols, shift, h, u, hcols, kind, xt, ht, kq_room4(rows, xcols, j), kq_room4(rows, hcols, j), scaled, acc, j);
+    }
+    for (; j < rows; j++) {
+        const int8_t *rw = w + j * xcols, *ru = u + j * hcols;
+        const size_t wroom = (rows - j) * xcols - (xcols - xcols % 8), uroom = (rows - j) * hcols - (hcols - hcols % 8);
+        const int32_t sum = kq_sum_epi32(_mm_add_epi32(_mm_slli_epi32(kq_row_s16s8_(x, kind, rw, xcols, xt, wroom, scaled), shift),
+                                                       kq_row_s16s8_(h, kind, ru, hcols, ht, uroom, scaled)));
+        acc[j] = scaled ? sum >> 8 : sum;
+    }
+}
+
+/* One product on the SSE2 path: x is read where it lies. */
+KQ_MATVEC void kq_matvec_s16s8_sse2_(const void *x, int kind, const int8_t *w, int32_t *acc, size_t rows, size_t cols)
+{
+    kq_matvec2_s16s8_sse2_(x, w, 0, 0, x, w, cols, kind, acc, rows);
+}
+
 #endif
 
 /*
@@ -85,56 +238,6 @@ KQ_MATVEC void kq_matvec_s16s8_(const int16_t *xs, const int8_t *w, int32_t *acc
             a += xs[i] * r[i];
         }
         acc[j] = a;
-    }
-#elif defined(KQ_SSE2)
-    /* Sixteen int8 weights widened to two vectors of int16 in registers, then PMADDWD as in the
-     * q15 kernel; four rows per pass; short last blocks as there (kq_load_s8_tail). */
-    const size_t sixteens = cols - cols % 16, whole = cols - cols % 8, n = cols - whole;
-    const int8_t *end = w + rows * cols;
-    const __m128i xt = kq_load_q15_partial(xs + whole, n);
-    for (j = 0; j < rows - rows % 4; j += 4) {
-        const int8_t *r = w + j * cols;
-        __m128i a0 = _mm_setzero_si128(), a1 = a0, a2 = a0, a3 = a0;
-        for (i = 0; i < sixteens; i += 16) {
-            const __m128i xlo = _mm_loadu_si128((const __m128i *)(xs + i)), xhi = _mm_loadu_si128((const __m128i *)(xs + i + 8));
-            __m128i q = _mm_loadu_si128((const __m128i *)(r + i));
-            a0 = _mm_add_epi32(a0, _mm_add_epi32(_mm_madd_epi16(xlo, kq_widen_s8(q)), _mm_madd_epi16(xhi, kq_widen_s8_high(q))));
-            q = _mm_loadu_si128((const __m128i *)(r + cols + i));
-            a1 = _mm_add_epi32(a1, _mm_add_epi32(_mm_madd_epi16(xlo, kq_widen_s8(q)), _mm_madd_epi16(xhi, kq_widen_s8_high(q))));
-            q = _mm_loadu_si128((const __m128i *)(r + 2 * cols + i));
-            a2 = _mm_add_epi32(a2, _mm_add_epi32(_mm_madd_epi16(xlo, kq_widen_s8(q)), _mm_madd_epi16(xhi, kq_widen_s8_high(q))));
-            q = _mm_loadu_si128((const __m128i *)(r + 3 * cols + i));
-            a3 = _mm_add_epi32(a3, _mm_add_epi32(_mm_madd_epi16(xlo, kq_widen_s8(q)), _mm_madd_epi16(xhi, kq_widen_s8_high(q))));
-        }
-        if (sixteens < whole) {
-            const __m128i xv = _mm_loadu_si128((const __m128i *)(xs + sixteens));
-            a0 = _mm_add_epi32(a0, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + sixteens)))));
-            a1 = _mm_add_epi32(a1, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + cols + sixteens)))));
-            a2 = _mm_add_epi32(a2, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + 2 * cols + sixteens)))));
-            a3 = _mm_add_epi32(a3, _mm_madd_epi16(xv, kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + 3 * cols + sixteens)))));
-        }
-        if (n > 0) {
-            /* whole loads for all four rows while the fourth has room; exact ones near the end */
-            const int8_t *t = r + whole;
-            const size_t room = (size_t)(end - t) >= 3 * cols + 8 ? 8 : 0;
-            a0 = _mm_add_epi32(a0, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(t, n, room))));
-            a1 = _mm_add_epi32(a1, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(t + cols, n, room))));
-            a2 = _mm_add_epi32(a2, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(t + 2 * cols, n, room))));
-            a3 = _mm_add_epi32(a3, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(t + 3 * cols, n, room))));
-        }
-        _mm_storeu_si128((__m128i *)(acc + j), kq_sum4_epi32(a0, a1, a2, a3));
-    }
-    for (; j < rows; j++) {
-        const int8_t *r = w + j * cols;
-        __m128i a = _mm_setzero_si128();
-        for (i = 0; i < whole; i += 8) {
-            a = _mm_add_epi32(a, _mm_madd_epi16(_mm_loadu_si128((const __m128i *)(xs + i)),
-                                                kq_widen_s8(_mm_loadl_epi64((const __m128i *)(r + i)))));
-        }
-        if (n > 0) {
-            a = _mm_add_epi32(a, _mm_madd_epi16(xt, kq_widen_s8(kq_load_s8_tail(r + whole, n, (size_t)(end - r) - whole))));
-        }
-        acc[j] = kq_sum_epi32(a);
     }
 #elif defined(KQ_NEON)
     /* Weights widened to int16 by VMOVL, then VMLAL into four int32 lanes. */
@@ -211,12 +314,15 @@ static inline void kq_swap_middles(const int16_t *x, int16_t *out, size_t n)
     }
 }
 
-/* int16 inputs (a16w8): the DSP path reads x where it lies; the others read it reordered. */
+/* int16 inputs (a16w8): the DSP and SSE2 paths read x where it lies; the others read it reordered. */
 KQ_MATVEC void kq_matvec_a16w8_acc32(const int16_t *x, const int8_t *w, int32_t *acc, size_t rows, size_t cols, int16_t *scratch)
 {
 #if defined(KQ_DSP)
     (void)scratch;
     kq_matvec_s16s8_(x, w, acc, rows, cols);
+#elif defined(KQ_SSE2)
+    (void)scratch;
+    kq_matvec_s16s8_sse2_(x, KQ_X_S16, w, acc, rows, cols);
 #else
     kq_swap_middles(x, scratch, cols);
     kq_matvec_s16s8_(scratch, w, acc, rows, cols);
@@ -226,6 +332,10 @@ KQ_MATVEC void kq_matvec_a16w8_acc32(const int16_t *x, const int8_t *w, int32_t 
 /* int8 inputs (q7): x widened to int16 once; SXTB16 widens and swaps the middles in one go. */
 KQ_MATVEC void kq_matvec_q7_acc32(const int8_t *x, const int8_t *w, int32_t *acc, size_t rows, size_t cols, int16_t *scratch)
 {
+#if defined(KQ_SSE2)
+    (void)scratch;
+    kq_matvec_s16s8_sse2_(x, KQ_X_S8, w, acc, rows, cols);
+#else
     size_t i, quads = 0;
 #if defined(KQ_DSP)
     quads = cols - cols % 4;
@@ -240,6 +350,7 @@ KQ_MATVEC void kq_matvec_q7_acc32(const int8_t *x, const int8_t *w, int32_t *acc
         scratch[i] = x[i];
     }
     kq_matvec_s16s8_(scratch, w, acc, rows, cols);
+#endif
 }
 
 #endif /* KQ_MATVEC_A16W8_H */

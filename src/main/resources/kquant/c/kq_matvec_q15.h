@@ -14,6 +14,70 @@
 
 #include "kq_fixed.h"
 
+#if defined(KQ_SSE2)
+/*
+ * One row r times x: four int32 lanes whose sum is the dot product. Whole blocks of eight, then a
+ * short last block times xt, x's last block with zeros past the row, read whole where the
+ * matrix has room elements from the short block on (kq_load_q15_tail). Inlined with constant
+ * sizes, the blocks of x are loaded once for all rows.
+ */
+KQ_MATVEC __m128i kq_row_q15_(const int16_t *x, const int16_t *r, size_t cols, __m128i xt, size_t room)
+{
+    const size_t whole = cols - cols % 8;
+    __m128i a = _mm_setzero_si128();
+    size_t i;
+    KQ_UNROLL
+    for (i = 0; i < whole; i += 8) {
+        a = _mm_add_epi32(a, _mm_madd_epi16(_mm_loadu_si128((const __m128i *)(x + i)), _mm_loadu_si128((const __m128i *)(r + i))));
+        KQ_SSE_CHAIN(a);
+    }
+    if (whole < cols) {
+        a = _mm_add_epi32(a, _mm_madd_epi16(xt, kq_load_q15_tail(r + whole, cols - whole, room)));
+    }
+    return a;
+}
+
+/* Rows j to j + 3 of the two products of kq_matvec2_q15_sse2 (as kq_pass2_s16s8_). */
+KQ_MATVEC void kq_pass2_q15_(const int16_t *x, const int16_t *w, size_t xcols, int shift, const int16_t *h, const int16_t *u, size_t hcols,
+                                 __m128i xt, __m128i ht, size_t wroom, size_t uroom, int32_t *acc, size_t j)
+{
+    const int16_t *rw = w + j * xcols, *ru = u + j * hcols;
+#define KQ_ROW2_(k) \
+    _mm_add_epi32(_mm_slli_epi32(kq_row_q15_(x, rw + (k) * xcols, xcols, xt, wroom), shift), kq_row_q15_(h, ru + (k) * hcols, hcols, ht, uroom))
+    const __m128i a0 = KQ_ROW2_(0), a1 = KQ_ROW2_(1), a2 = KQ_ROW2_(2), a3 = KQ_ROW2_(3);
+#undef KQ_ROW2_
+    _mm_storeu_si128((__m128i *)(acc + j), kq_sum4_epi32(a0, a1, a2, a3));
+}
+
+/*
+ * Two products in one pass, for the SSE2 path of a layer with an input and a recurrent matrix:
+ * acc[j] = (x . w_j) * 2^shift + (h . u_j), computed modulo 2^32, so exact where the export proved
+ * the sum fits an int32 (kquant.export.PreactWidth ACC32). With xcols 0 it is the one product
+ * h . u_j, exact where that fits an int32.
+ */
+KQ_MATVEC void kq_matvec2_q15_sse2(const int16_t *x, const int16_t *w, size_t xcols, int shift, const int16_t *h, const int16_t *u,
+                                   size_t hcols, int32_t *acc, size_t rows)
+{
+    const size_t full = rows - rows % 4, xsafe = kq_safe_rows(rows, xcols), hsafe = kq_safe_rows(rows, hcols);
+    const size_t safe = xsafe < hsafe ? xsafe : hsafe;
+    const __m128i xt = kq_load_q15_partial(x + xcols - xcols % 8, xcols % 8);
+    const __m128i ht = kq_load_q15_partial(h + hcols - hcols % 8, hcols % 8);
+    size_t j;
+    for (j = 0; j < safe; j += 4) {
+        kq_pass2_q15_(x, w, xcols, shift, h, u, hcols, xt, ht, 8, 8, acc, j);
+    }
+    for (; j < full; j += 4) {
+        kq_pass2_q15_(x, w, xcols, shift, h, u, hcols, xt, ht, kq_room4(rows, xcols, j), kq_room4(rows, hcols, j), acc, j);
+    }
+    for (; j < rows; j++) {
+        const int16_t *rw = w + j * xcols, *ru = u + j * hcols;
+        const size_t wroom = (rows - j) * xcols - (xcols - xcols % 8), uroom = (rows - j) * hcols - (hcols - hcols % 8);
+        acc[j] = kq_sum_epi32(_mm_add_epi32(_mm_slli_epi32(kq_row_q15_(x, rw, xcols, xt, wroom), shift),
+                                            kq_row_q15_(h, ru, hcols, ht, uroom)));
+    }
+}
+#endif
+
 KQ_MATVEC void kq_matvec_q15_acc32(const int16_t *x, const int16_t *w, int32_t *acc, size_t rows, size_t cols)
 {
     size_t j = 0, i;
@@ -68,44 +132,11 @@ KQ_MATVEC void kq_matvec_q15_acc32(const int16_t *x, const int16_t *w, int32_t *
         acc[j] = a;
     }
 #elif defined(KQ_SSE2)
-    /* PMADDWD multiplies eight int16 pairs and adds neighbouring products into four int32 lanes.
-     * Four rows per pass share each load of x. A short last block of x is loaded once, with zeros
-     * past the row, so that the rows' short blocks may be read whole (kq_load_q15_tail). */
-    const size_t whole = cols - cols % 8, n = cols - whole;
-    const int16_t *end = w + rows * cols;
-    const __m128i xt = kq_load_q15_partial(x + whole, n);
-    for (j = 0; j < rows - rows % 4; j += 4) {
-        const int16_t *r = w + j * cols;
-        __m128i a0 = _mm_setzero_si128(), a1 = a0, a2 = a0, a3 = a0;
-        for (i = 0; i < whole; i += 8) {
-            const __m128i xv = _mm_loadu_si128((const __m128i *)(x + i));
-            a0 = _mm_add_epi32(a0, _mm_madd_epi16(xv, _mm_loadu_si128((const __m128i *)(r + i))));
-            a1 = _mm_add_epi32(a1, _mm_madd_epi16(xv, _mm_loadu_si128((const __m128i *)(r + cols + i))));
-            a2 = _mm_add_epi32(a2, _mm_madd_epi16(xv, _mm_loadu_si128((const __m128i *)(r + 2 * cols + i))));
-            a3 = _mm_add_epi32(a3, _mm_madd_epi16(xv, _mm_loadu_si128((const __m128i *)(r + 3 * cols + i))));
-        }
-        if (n > 0) {
-            /* whole loads for all four rows while the fourth has room; exact ones near the end */
-            const int16_t *t = r + whole;
-            const size_t room = (size_t)(end - t) >= 3 * cols + 8 ? 8 : 0;
-            a0 = _mm_add_epi32(a0, _mm_madd_epi16(xt, kq_load_q15_tail(t, n, room)));
-            a1 = _mm_add_epi32(a1, _mm_madd_epi16(xt, kq_load_q15_tail(t + cols, n, room)));
-            a2 = _mm_add_epi32(a2, _mm_madd_epi16(xt, kq_load_q15_tail(t + 2 * cols, n, room)));
-            a3 = _mm_add_epi32(a3, _mm_madd_epi16(xt, kq_load_q15_tail(t + 3 * cols, n, room)));
-        }
-        _mm_storeu_si128((__m128i *)(acc + j), kq_sum4_epi32(a0, a1, a2, a3));
-    }
-    for (; j < rows; j++) {
-        const int16_t *r = w + j * cols;
-        __m128i a = _mm_setzero_si128();
-        for (i = 0; i < whole; i += 8) {
-            a = _mm_add_epi32(a, _mm_madd_epi16(_mm_loadu_si128((const __m128i *)(x + i)), _mm_loadu_si128((const __m128i *)(r + i))));
-        }
-        if (n > 0) {
-            a = _mm_add_epi32(a, _mm_madd_epi16(xt, kq_load_q15_tail(r + whole, n, (size_t)(end - r) - whole)));
-        }
-        acc[j] = kq_sum_epi32(a);
-    }
+    /* PMADDWD multiplies eight int16 pairs and adds neighbouring products into four int32 lanes;
+     * four rows per pass, their lanes added up together (kq_matvec2_q15_sse2, one product). */
+    kq_matvec2_q15_sse2(x, w, 0, 0, x, w, cols, acc, rows);
+    (void)i;
+    (void)j;
 #elif defined(KQ_NEON)
     /* VMLAL multiplies four int16 pairs into four int32 lanes; four rows per pass. */
     const size_t whole = cols - cols % 4;
@@ -212,6 +243,7 @@ KQ_MATVEC void kq_matvec_q15_acc64(const int16_t *x, const int16_t *w, int64_t *
             const size_t end = cols - start < 128 ? cols : start + 128;
             __m128i h0 = _mm_setzero_si128(), h1 = h0, h2 = h0, h3 = h0, l0 = h0, l1 = h0, l2 = h0, l3 = h0;
             int32_t hv[4], lv[4];
+            KQ_UNROLL
             for (i = start; i < end; i += 8) {
                 const size_t n = end - i < 8 ? end - i : 8;
                 const __m128i xv = n == 8 ? _mm_loadu_si128((const __m128i *)(x + i)) : kq_load_q15_partial(x + i, n);
@@ -229,6 +261,14 @@ KQ_MATVEC void kq_matvec_q15_acc64(const int16_t *x, const int16_t *w, int64_t *
                 wv = n == 8 ? _mm_loadu_si128((const __m128i *)(r + 3 * cols + i)) : kq_load_q15_partial(r + 3 * cols + i, n);
                 h3 = _mm_add_epi32(h3, _mm_madd_epi16(xh, wv));
                 l3 = _mm_add_epi32(l3, _mm_madd_epi16(xl, wv));
+                KQ_SSE_CHAIN(h0);
+                KQ_SSE_CHAIN(h1);
+                KQ_SSE_CHAIN(h2);
+                KQ_SSE_CHAIN(h3);
+                KQ_SSE_CHAIN(l0);
+                KQ_SSE_CHAIN(l1);
+                KQ_SSE_CHAIN(l2);
+                KQ_SSE_CHAIN(l3);
             }
             _mm_storeu_si128((__m128i *)hv, kq_sum4_epi32(h0, h1, h2, h3));
             _mm_storeu_si128((__m128i *)lv, kq_sum4_epi32(l0, l1, l2, l3));

@@ -40,7 +40,7 @@ class ExportCliTest {
             files = s.map(p -> p.getFileName().toString()).sorted().toList();
         }
         assertEquals(List.of(".kquant-files", "CMakeLists.txt", "Makefile", "SPEC.md", "demo_model.c", "demo_model.h", "demo_test.c", "demo_vectors.bin",
-                "demo_weights.c", "demo_weights.h", "kq_fixed.h", "kq_kernels.h", "kq_matvec_a16w8.h", "kq_matvec_q15.h"), files);
+                "demo_weights.c", "demo_weights.h", "kq_fixed.h", "kq_kernels.h", "kq_matvec_a16w8.h", "kq_matvec_q15.h", "kq_sse2.h"), files);
         for (String f : files) {
             assertEquals(-1, Files.mismatch(dir.resolve("a").resolve(f), dir.resolve("b").resolve(f)), f);
         }

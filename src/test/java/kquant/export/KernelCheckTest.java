@@ -62,7 +62,8 @@ class KernelCheckTest {
             assumeTrue(compiler.isPresent(), cc + " is not installed: skipping");
             Path src = sources();
             Toolchain.Run r = compileAndRun(src, compiler.get(), flags, List.of());
-            assertEquals("kernel check, path " + path + ": 53200 sums, 0 wrong", r.output().strip(), r.output());
+            String layers = path.equals("sse2") ? "; layer kernels: 2660472 values" : ""; // kq_sse2.h, checked on its path only
+            assertEquals("kernel check, path " + path + ": 53200 sums, 0 wrong" + layers, r.output().strip(), r.output());
             assertEquals(0, r.exitCode());
         });
     }
