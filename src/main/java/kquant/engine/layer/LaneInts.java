@@ -46,41 +46,37 @@ final class LaneInts {
     }
 
     /**
-     * How one weight matrix's dot products are summed exactly: as one or more parts
-     * {@code Σ_i x_i · w_i = Σ_parts (Σ_i x_i · part_i) · 2^shift}, each part in int32 pieces
-     * ({@link #int32Pieces}). Most matrices are one part. int16 weights against int16 inputs (q15)
-     * need an int32 piece every few inputs; split into a high byte {@code w >> 8} and a low byte
-     * {@code w & 0xFF}, each part's pieces are few or one, for twice the products and far fewer
-     * int64 additions (the C's SSE2 path splits the same way).
+     * How one weight matrix's dot products are summed exactly. Where one int32 piece holds every
+     * row's sum ({@link #int32Pieces}; int8 weights, or short rows) the sums run in int32. Where
+     * more pieces would be needed (int16 weights against int16 inputs, as in q15, need one every two
+     * or three inputs, each with an int64 addition) they run in doubles instead: every product and
+     * partial sum is then an integer below 2^53, which a double holds exactly.
      */
     static final class Plan {
-        final int[][] codes;
-        final int[][] pieces;
-        final int[] shifts;
+        final int[] codes;
+        final int[] pieces;
         final int inputs;
+        /** The matrix as doubles when the sums run in doubles; else null. */
+        final double[] inDouble;
 
-        private Plan(int[][] codes, int[][] pieces, int[] shifts, int inputs) {
+        private Plan(int[] codes, int[] pieces, int inputs, double[] inDouble) {
             this.codes = codes;
             this.pieces = pieces;
-            this.shifts = shifts;
             this.inputs = inputs;
+            this.inDouble = inDouble;
         }
 
-        /** The plan with the fewest int32 pieces for unit-major codes {@code w} of {@code rows × inputs}. */
+        /** The plan for unit-major codes {@code w} of {@code rows × inputs}. */
         static Plan of(int[] w, int rows, int inputs, Storage inputType) {
-            int[] whole = int32Pieces(w, rows, inputs, inputType);
-            int[] hi = new int[w.length];
-            int[] lo = new int[w.length];
-            for (int i = 0; i < w.length; i++) {
-                hi[i] = w[i] >> 8;
-                lo[i] = w[i] & 0xFF;
+            int[] pieces = int32Pieces(w, rows, inputs, inputType);
+            if (pieces.length > 2 && exactInDouble(w, rows, inputs, inputType)) {
+                double[] d = new double[w.length];
+                for (int i = 0; i < w.length; i++) {
+                    d[i] = w[i];
+                }
+                return new Plan(w, pieces, inputs, d);
             }
-            int[] hiPieces = int32Pieces(hi, rows, inputs, inputType);
-            int[] loPieces = int32Pieces(lo, rows, inputs, inputType);
-            if (hiPieces.length + loPieces.length - 2 < (whole.length - 1) / 2) {
-                return new Plan(new int[][] {hi, lo}, new int[][] {hiPieces, loPieces}, new int[] {8, 0}, inputs);
-            }
-            return new Plan(new int[][] {w}, new int[][] {whole}, new int[] {0}, inputs);
+            return new Plan(w, pieces, inputs, null);
         }
     }
 
@@ -91,20 +87,91 @@ final class LaneInts {
      * @param partial  one scratch row of at least n ints
      */
     static void matvec(int[][] x, int x0, Plan plan, int row0, int rows, long[][] acc, int acc0, int[] partial, int n) {
+        if (plan.inDouble != null) {
+            matvecInDouble(x, x0, plan, row0, rows, acc, acc0, n);
+            return;
+        }
         int inputs = plan.inputs;
+        int[] pieces = plan.pieces;
         for (int r = 0; r < rows; r++) {
             long[] a = acc[acc0 + r];
             int base = (row0 + r) * inputs;
             java.util.Arrays.fill(a, 0, n, 0L);
-            for (int part = 0; part < plan.codes.length; part++) {
-                int[] pieces = plan.pieces[part];
-                int shift = plan.shifts[part];
-                for (int k = 0; k + 1 < pieces.length; k++) {
-                    dot(x, x0, plan.codes[part], base, pieces[k], pieces[k + 1], partial, n);
-                    for (int s = 0; s < n; s++) {
-                        a[s] += (long) partial[s] << shift;
-                    }
+            for (int k = 0; k + 1 < pieces.length; k++) {
+                dot(x, x0, plan.codes, base, pieces[k], pieces[k + 1], partial, n);
+                for (int s = 0; s < n; s++) {
+                    a[s] += partial[s];
                 }
+            }
+        }
+    }
+
+    /** Per thread: the inputs widened to double, and one row of sums. */
+    private static final ThreadLocal<double[][]> DOUBLES = ThreadLocal.withInitial(() -> new double[1][0]);
+
+    /** True when every partial sum of every row is an integer a double holds exactly (below 2^53). */
+    private static boolean exactInDouble(int[] w, int rows, int inputs, Storage inputType) {
+        for (int r = 0; r < rows; r++) {
+            double sum = 0;
+            for (int i = 0; i < inputs; i++) {
+                sum += Math.abs((double) w[r * inputs + i]) * inputType.maxMagnitude();
+            }
+            if (sum >= 0x1p53) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The same sums in doubles: each product of two int16 codes (at most 2^30) and each partial sum
+     * (below 2^53, checked by the plan) is an integer a double holds exactly, so the order and the
+     * fused multiply-adds do not matter and the result is the exact integer. One fused multiply-add
+     * per product, eight lanes to a vector where the CPU has them.
+     */
+    private static void matvecInDouble(int[][] x, int x0, Plan plan, int row0, int rows, long[][] acc, int acc0, int n) {
+        int inputs = plan.inputs;
+        double[][] scratch = DOUBLES.get();
+        if (scratch.length < inputs + 1 || scratch[0].length < n) {
+            scratch = new double[inputs + 1][Math.max(n, kquant.engine.Blocks.LANES)];
+            DOUBLES.set(scratch);
+        }
+        for (int i = 0; i < inputs; i++) {
+            int[] from = x[x0 + i];
+            double[] to = scratch[i];
+            for (int s = 0; s < n; s++) {
+                to[s] = from[s];
+            }
+        }
+        double[] p = scratch[inputs];
+        double[] w = plan.inDouble;
+        for (int r = 0; r < rows; r++) {
+            int base = (row0 + r) * inputs;
+            java.util.Arrays.fill(p, 0, n, 0.0);
+            int i = 0;
+            for (; i + 4 <= inputs; i += 4) {
+                double[] a = scratch[i];
+                double[] b = scratch[i + 1];
+                double[] c = scratch[i + 2];
+                double[] d = scratch[i + 3];
+                double wa = w[base + i];
+                double wb = w[base + i + 1];
+                double wc = w[base + i + 2];
+                double wd = w[base + i + 3];
+                for (int s = 0; s < n; s++) {
+                    p[s] = Math.fma(d[s], wd, Math.fma(c[s], wc, Math.fma(b[s], wb, Math.fma(a[s], wa, p[s]))));
+                }
+            }
+            for (; i < inputs; i++) {
+                double[] a = scratch[i];
+                double wa = w[base + i];
+                for (int s = 0; s < n; s++) {
+                    p[s] = Math.fma(a[s], wa, p[s]);
+                }
+            }
+            long[] out = acc[acc0 + r];
+            for (int s = 0; s < n; s++) {
+                out[s] = (long) p[s];
             }
         }
     }
