@@ -29,15 +29,24 @@ public final class TensorStatistics {
         StatisticalSummary merged;
         final Histogram histogram = new Histogram();
 
-        void add(double v) {
-            n++;
-            double d = v - mean;
-            mean += d / n;
-            m2 += d * (v - mean);
-            min = Math.min(min, v);
-            max = Math.max(max, v);
-            sum += v;
-            histogram.add(v);
+        /**
+         * Adds a batch whose count, sum, extremes and sum of squared deviations from its own mean
+         * are given (Chan, Golub and LeVeque's pairwise update): no division per value, and a
+         * two-pass deviation within the batch, which is more accurate than one running mean.
+         */
+        void addBatch(long m, double batchSum, double batchM2, double batchMin, double batchMax) {
+            if (m == 0) {
+                return;
+            }
+            double batchMean = batchSum / m;
+            long total = n + m;
+            double delta = batchMean - mean;
+            mean += delta * m / total;
+            m2 += batchM2 + delta * delta * ((double) n * m / total);
+            n = total;
+            min = Math.min(min, batchMin);
+            max = Math.max(max, batchMax);
+            sum += batchSum;
         }
 
         /** The summary of everything added so far, merged with earlier blocks. */
@@ -74,20 +83,55 @@ public final class TensorStatistics {
 
     /** Adds the values of one timestep. */
     public void add(int t, double[] values) {
-        Step s = step(t);
+        Step st = step(t);
+        double sum = 0;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
         for (double v : values) {
-            s.add(v);
+            sum += v;
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+            st.histogram.add(v);
         }
+        double mean = values.length == 0 ? 0 : sum / values.length;
+        double m2 = 0;
+        for (double v : values) {
+            m2 += (v - mean) * (v - mean);
+        }
+        st.addBatch(values.length, sum, m2, min, max);
     }
 
-    /** Adds the values of one timestep of a block, sample by sample: {@code rows[row0 + j][s]}. */
+    /**
+     * Adds the values of one timestep of a block, {@code rows[row0 + j][s]}, unit by unit along
+     * each contiguous row. The block's size is the caller's, never the machine's, so the sums are
+     * the same on every machine.
+     */
     public void add(int t, float[][] rows, int row0, int units, int count) {
         Step st = step(t);
-        for (int s = 0; s < count; s++) {
-            for (int j = 0; j < units; j++) {
-                st.add(rows[row0 + j][s]);
+        double sum = 0;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < units; j++) {
+            float[] row = rows[row0 + j];
+            for (int s = 0; s < count; s++) {
+                double v = row[s];
+                sum += v;
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+                st.histogram.add(v);
             }
         }
+        long m = (long) count * units;
+        double mean = m == 0 ? 0 : sum / m;
+        double m2 = 0;
+        for (int j = 0; j < units; j++) {
+            float[] row = rows[row0 + j];
+            for (int s = 0; s < count; s++) {
+                double d = row[s] - mean;
+                m2 += d * d;
+            }
+        }
+        st.addBatch(m, sum, m2, min, max);
     }
 
     /** Adds everything {@code other} saw, after what this one saw. */
