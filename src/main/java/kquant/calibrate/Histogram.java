@@ -19,9 +19,10 @@ public final class Histogram {
     private static final int MANTISSA_SHIFT = 52 - Integer.numberOfTrailingZeros(BINS_PER_OCTAVE);
 
     /** [side][bin]: side 0 holds negative values, side 1 positive ones; zeros are counted apart. */
-    private final long[][] count = new long[2][BINS];
-    private final double[][] sumAbs = new double[2][BINS];
-    private final double[][] sumSq = new double[2][BINS];
+    // side s (0 negative, 1 positive) and bin b at index s * BINS + b; the magnitude sums of a bin
+    // sit side by side (2i: sum of |v|, 2i + 1: sum of v^2), so one value touches two cache lines
+    private final long[] count = new long[2 * BINS];
+    private final double[] sums = new double[4 * BINS];
     private long zeros;
 
     /** The bin of a non-zero magnitude; tiny values go to bin 0, huge ones to the last bin. */
@@ -50,17 +51,19 @@ public final class Histogram {
         int side = v > 0 ? 1 : 0;
         double a = Math.abs(v);
         int b = bin(a);
-        count[side][b]++;
-        sumAbs[side][b] += a;
-        sumSq[side][b] += a * a;
+        int i = side * BINS + b;
+        count[i]++;
+        sums[2 * i] += a;
+        sums[2 * i + 1] += a * a;
     }
 
     public void merge(Histogram o) {
         for (int s = 0; s < 2; s++) {
             for (int b = 0; b < BINS; b++) {
-                count[s][b] += o.count[s][b];
-                sumAbs[s][b] += o.sumAbs[s][b];
-                sumSq[s][b] += o.sumSq[s][b];
+                int i = s * BINS + b;
+                count[i] += o.count[i];
+                sums[2 * i] += o.sums[2 * i];
+                sums[2 * i + 1] += o.sums[2 * i + 1];
             }
         }
         zeros += o.zeros;
@@ -68,10 +71,8 @@ public final class Histogram {
 
     public long count() {
         long n = zeros;
-        for (int s = 0; s < 2; s++) {
-            for (long c : count[s]) {
-                n += c;
-            }
+        for (long c : count) {
+            n += c;
         }
         return n;
     }
@@ -89,7 +90,7 @@ public final class Histogram {
         double seen = 0;
         // most negative first: negative side from the largest magnitude down
         for (int b = BINS - 1; b >= 0; b--) {
-            long c = count[0][b];
+            long c = count[b];
             if (c > 0 && seen + c >= target) {
                 double within = (target - seen) / c; // 0 at the bin's large end
                 return -edge(b, 1 - within);
@@ -101,7 +102,7 @@ public final class Histogram {
         }
         seen += zeros;
         for (int b = 0; b < BINS; b++) {
-            long c = count[1][b];
+            long c = count[BINS + b];
             if (c > 0 && seen + c >= target) {
                 return edge(b, (target - seen) / c);
             }
@@ -123,9 +124,9 @@ public final class Histogram {
                 double lo = lowerEdge(b);
                 double hi = lowerEdge(b + 1);
                 if (lo >= limit) {
-                    beyond += count[s][b];
+                    beyond += count[s * BINS + b];
                 } else if (hi > limit) {
-                    beyond += count[s][b] * (hi - limit) / (hi - lo);
+                    beyond += count[s * BINS + b] * (hi - limit) / (hi - lo);
                 }
             }
         }
@@ -151,7 +152,7 @@ public final class Histogram {
         for (int s = 0; s < 2; s++) {
             double limit = s == 0 ? negLimit : posLimit;
             for (int b = 0; b < BINS; b++) {
-                long c = count[s][b];
+                long c = count[s * BINS + b];
                 if (c == 0) {
                     continue;
                 }
@@ -159,9 +160,9 @@ public final class Histogram {
                 double hi = lowerEdge(b + 1);
                 if (lo >= limit) {
                     // Σ (a - L)² = Σa² - 2 L Σa + n L²
-                    total += sumSq[s][b] - 2 * limit * sumAbs[s][b] + c * limit * limit;
+                    total += sums[2 * (s * BINS + b) + 1] - 2 * limit * sums[2 * (s * BINS + b)] + c * limit * limit;
                 } else if (hi <= delta / 2) {
-                    total += sumSq[s][b];
+                    total += sums[2 * (s * BINS + b) + 1];
                 } else {
                     // the limit cuts this bin: spread its values evenly, the part beyond is clipped
                     // by (hi - limit) / 2 on average, the rest rounds

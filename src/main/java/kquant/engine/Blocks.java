@@ -97,7 +97,7 @@ public final class Blocks {
         return this;
     }
 
-    /** Told each chunk as it is read, before any work on it (for hashing the data). */
+    /** Told each chunk as it is read, in order, before any work on it (for hashing the data); on the reader thread. */
     public Blocks onChunk(Consumer<Chunk> listener) {
         this.onChunk = listener;
         return this;
@@ -130,9 +130,6 @@ public final class Blocks {
                 Chunk chunk = await(next);
                 int after = start + chunkSize;
                 next = after < to ? reader.submit(() -> read(after, Math.min(chunkSize, to - after))) : null;
-                if (onChunk != null) {
-                    onChunk.accept(chunk);
-                }
                 for (P p : await(POOL.submit(() -> compute(chunk, local)))) {
                     results.accept(p);
                 }
@@ -153,7 +150,12 @@ public final class Blocks {
             other = companion.read(start, n);
             DataFiles.checkFinite(other, start, companion);
         }
-        return new Chunk(values, start, n, source.sampleSize(), other, companion == null ? 0 : companion.sampleSize());
+        Chunk chunk = new Chunk(values, start, n, source.sampleSize(), other, companion == null ? 0 : companion.sampleSize());
+        if (onChunk != null) {
+            // on the reader thread, chunk after chunk in order, while the previous chunk computes
+            onChunk.accept(chunk);
+        }
+        return chunk;
     }
 
     private <P> P[] compute(Chunk chunk, ThreadLocal<Worker<P>> local) {
