@@ -229,6 +229,11 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void section(String title, String command) {
+        section(out, title, command);
+    }
+
+    /** A titled step of the demo's output, with the command it runs when there is one (RawDemo too). */
+    static void section(PrintWriter out, String title, String command) {
         out.println();
         out.println("== " + title);
         if (command != null) {

@@ -125,11 +125,6 @@ final class RawDemo {
     }
 
     private void section(String title, String command) {
-        out.println();
-        out.println("== " + title);
-        if (command != null) {
-            out.println("$ " + command);
-        }
-        out.flush();
+        DemoCommand.section(out, title, command);
     }
 }

@@ -278,32 +278,34 @@ public final class SideBySide {
             return new BlockSink() {
                 @Override
                 public void codes(String tensor, int step, int[][] rows, int row0, int units, int count, int frac) {
-                    double[][] ref = reference(tensor, step);
-                    if (ref != null) {
-                        TensorError e = errors.computeIfAbsent(tensor, TensorError::new);
-                        e.grow(step + 1);
-                        for (int s = 0; s < count; s++) {
-                            for (int j = 0; j < units; j++) {
-                                e.add(step, ref[j][s], Math.scalb((double) rows[row0 + j][s], -frac));
-                            }
-                        }
-                    }
+                    compare(errors, tensor, step, units, count, (j, s) -> Math.scalb((double) rows[row0 + j][s], -frac));
                 }
 
                 @Override
                 public void doubles(String tensor, int step, double[][] rows, int row0, int units, int count) {
-                    double[][] ref = reference(tensor, step);
-                    if (ref != null) {
-                        TensorError e = errors.computeIfAbsent(tensor, TensorError::new);
-                        e.grow(step + 1);
-                        for (int s = 0; s < count; s++) {
-                            for (int j = 0; j < units; j++) {
-                                e.add(step, ref[j][s], rows[row0 + j][s]);
-                            }
-                        }
-                    }
+                    compare(errors, tensor, step, units, count, (j, s) -> rows[row0 + j][s]);
                 }
             };
+        }
+
+        /** Unit j of lane s of one integer tensor's step, in real units. */
+        private interface Value {
+            double at(int j, int s);
+        }
+
+        /** Adds each value's difference from the float32 engine's into {@code errors}, where the float32 side has the tensor. */
+        private void compare(Map<String, TensorError> errors, String tensor, int step, int units, int count, Value value) {
+            double[][] ref = reference(tensor, step);
+            if (ref == null) {
+                return;
+            }
+            TensorError e = errors.computeIfAbsent(tensor, TensorError::new);
+            e.grow(step + 1);
+            for (int s = 0; s < count; s++) {
+                for (int j = 0; j < units; j++) {
+                    e.add(step, ref[j][s], value.at(j, s));
+                }
+            }
         }
 
         private double[][] reference(String tensor, int step) {
