@@ -148,6 +148,14 @@ final class DemoCommand implements Callable<Integer> {
         if (code != ExitCodes.OK) {
             return code;
         }
+        return compileAndCheck(folder, prefix, out);
+    }
+
+    /**
+     * Builds an export's checking main with the host compiler and runs it, then on the emulated
+     * Cortex-M4 through both C paths (TargetCheck, skipped with a message where its tools are missing).
+     */
+    static int compileAndCheck(Path folder, String prefix, PrintWriter out) {
         java.util.Optional<Path> cc = Toolchain.hostCompiler();
         if (cc.isEmpty()) {
             out.println("no C compiler (gcc, cc or clang) on the PATH: the compile check is skipped");

@@ -10,7 +10,6 @@ import kquant.data.NormalizationFile;
 import kquant.data.RawData;
 import kquant.data.SequenceSource;
 import kquant.data.Sequences;
-import kquant.export.Toolchain;
 import kquant.fixed.Scheme;
 import kquant.keras.KerasLoader;
 import kquant.model.Folding;
@@ -81,16 +80,8 @@ final class RawDemo {
         String prefix = "demo_raw_" + s.cliName();
         int code = command("raw codes: export " + s.cliName() + " to C, compile, and check against the Java integer engine",
                 "export", path("model.h5"), "--normalization", path("normalization-codes.json"), "--calibration", calibration(s).toString(),
-                "--out", folder.toString(), "--prefix", prefix, "--vectors", path("raw/test_X.npy"), "--force");
-        java.util.Optional<Path> cc = Toolchain.hostCompiler();
-        if (code != ExitCodes.OK || cc.isEmpty()) {
-            return code;
-        }
-        Toolchain.Run run = Toolchain.runTest(Toolchain.buildTest(cc.get(), folder, prefix, List.of("-O2")), prefix);
-        out.printf("$ %s %s -O2 (compiled without a warning)%n", cc.get().getFileName(), String.join(" ", Toolchain.STRICT));
-        out.print(run.output());
-        out.flush();
-        return run.exitCode() == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+                "--out", folder.toString(), "--prefix", prefix, "--vectors", path("raw/test_X.npy"), "--force", "--target", "cortex-m4");
+        return code != ExitCodes.OK ? code : DemoCommand.compileAndCheck(folder, prefix, out);
     }
 
     /** Each scheme with and without folding, on the 2015 windows: SQNR against float32 and the task error per output. */
